@@ -1,0 +1,187 @@
+//! Configuration: CLI flags (and `CAPX_MOCK_*` env), plus an optional JSON file of keys and plans.
+
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub const DEMO_KEY: &str = "capx_sk_test_demo";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    /// Requests per rolling minute.
+    pub rpm: usize,
+    /// Requests in flight at once.
+    pub burst: usize,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    ReadWrite,
+    ReadOnly,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct KeyConfig {
+    pub key: String,
+    #[serde(default = "default_plan")]
+    pub plan: String,
+    #[serde(default = "default_scope")]
+    pub scope: Scope,
+    #[serde(default)]
+    pub revoked: bool,
+    pub credits: Option<i64>,
+    pub user: Option<String>,
+}
+
+fn default_plan() -> String {
+    "starter".into()
+}
+fn default_scope() -> Scope {
+    Scope::ReadWrite
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PlanConfig {
+    pub rpm: usize,
+    pub burst: usize,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct FileConfig {
+    #[serde(default)]
+    pub keys: Vec<KeyConfig>,
+    #[serde(default)]
+    pub plans: HashMap<String, PlanConfig>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub host: IpAddr,
+    pub port: u16,
+    pub keys: Vec<KeyConfig>,
+    pub plans: HashMap<String, Plan>,
+    /// Any well-formed unknown key becomes a fresh account on this plan.
+    pub open_keys: Option<String>,
+    pub credits: i64,
+    pub heartbeat: Duration,
+    pub fail_rate: f64,
+    pub seed: u64,
+    pub keepalive: Duration,
+    pub sse_retry_ms: u64,
+    pub cost_threshold: f64,
+    pub cors_origins: String,
+    pub webhook_url: Option<String>,
+    pub webhook_secret: Option<String>,
+    pub webhook_attempts: u32,
+    pub webhook_backoff: Duration,
+    pub fault_rate: f64,
+    pub fault_kinds: Vec<String>,
+    pub state_file: Option<PathBuf>,
+    pub quiet: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let plans = [("starter", 60, 10), ("pro", 300, 50), ("enterprise", 6000, 500)]
+            .into_iter()
+            .map(|(name, rpm, burst)| (name.to_owned(), Plan { rpm, burst }))
+            .collect();
+        Self {
+            host: IpAddr::from([127, 0, 0, 1]),
+            port: 4010,
+            keys: Vec::new(),
+            plans,
+            open_keys: None,
+            credits: 10_000,
+            heartbeat: Duration::from_millis(2000),
+            fail_rate: 0.1,
+            seed: 42,
+            keepalive: Duration::from_secs(15),
+            sse_retry_ms: 1000,
+            cost_threshold: 10.0,
+            cors_origins: "*".into(),
+            webhook_url: None,
+            webhook_secret: None,
+            webhook_attempts: 5,
+            webhook_backoff: Duration::from_millis(200),
+            fault_rate: 0.0,
+            fault_kinds: Vec::new(),
+            state_file: None,
+            quiet: false,
+        }
+    }
+}
+
+impl Config {
+    /// Merges a config file: its keys, and plan limits overriding the built-in ones.
+    pub fn load_file(&mut self, path: &str) -> Result<(), String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+        let file: FileConfig = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
+        for (name, p) in file.plans {
+            self.plans.insert(name, Plan { rpm: p.rpm, burst: p.burst });
+        }
+        self.keys.extend(file.keys);
+        Ok(())
+    }
+
+    /// `--flag value` pairs (and `--quiet`); `CAPX_MOCK_<FLAG>` env vars fill in what is unset.
+    pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
+        let mut pairs: Vec<(String, String)> = std::env::vars()
+            .filter_map(|(k, v)| Some((k.strip_prefix("CAPX_MOCK_")?.to_ascii_lowercase().replace('_', "-"), v)))
+            .collect();
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            let flag = arg.strip_prefix("--").ok_or_else(|| format!("unexpected argument {arg}"))?.to_owned();
+            if flag == "quiet" || flag == "help" {
+                pairs.push((flag, "true".into()));
+                continue;
+            }
+            let value = args.next().ok_or_else(|| format!("--{flag} needs a value"))?;
+            pairs.push((flag, value));
+        }
+        let mut c = Config::default();
+        let ms = |v: &str| v.parse::<u64>().map(Duration::from_millis).map_err(|e| format!("{v}: {e}"));
+        let num = |v: &str| v.parse::<f64>().map_err(|e| format!("{v}: {e}"));
+        for (flag, v) in pairs {
+            match flag.as_str() {
+                "help" => return Err(USAGE.into()),
+                "host" => c.host = v.parse().map_err(|e| format!("--host {v}: {e}"))?,
+                "port" => c.port = v.parse().map_err(|e| format!("--port {v}: {e}"))?,
+                "config" => c.load_file(&v)?,
+                "state" => c.state_file = Some(v.into()),
+                "heartbeat-ms" => c.heartbeat = ms(&v)?,
+                "fail-rate" => c.fail_rate = num(&v)?,
+                "seed" => c.seed = v.parse().map_err(|e| format!("--seed {v}: {e}"))?,
+                "keepalive-ms" => c.keepalive = ms(&v)?,
+                "sse-retry-ms" => c.sse_retry_ms = v.parse().map_err(|e| format!("{v}: {e}"))?,
+                "cost-threshold" => c.cost_threshold = num(&v)?,
+                "cors-origins" => c.cors_origins = v,
+                "webhook-url" => c.webhook_url = Some(v),
+                "webhook-secret" => c.webhook_secret = Some(v),
+                "webhook-attempts" => c.webhook_attempts = v.parse().map_err(|e| format!("{v}: {e}"))?,
+                "webhook-backoff-ms" => c.webhook_backoff = ms(&v)?,
+                "fault-rate" => c.fault_rate = num(&v)?,
+                "fault-kinds" => c.fault_kinds = v.split(',').map(str::trim).filter(|k| !k.is_empty()).map(String::from).collect(),
+                "open-keys" => c.open_keys = Some(v),
+                "credits" => c.credits = v.parse().map_err(|e| format!("{v}: {e}"))?,
+                "quiet" => c.quiet = v != "false" && v != "0",
+                other => return Err(format!("unknown flag --{other}\n{USAGE}")),
+            }
+        }
+        if let Some(plan) = &c.open_keys {
+            if !c.plans.contains_key(plan) {
+                return Err(format!("--open-keys {plan}: no such plan"));
+            }
+        }
+        Ok(c)
+    }
+}
+
+pub const USAGE: &str = "usage: capx-mock [--host 127.0.0.1] [--port 4010] [--config keys.json] [--state FILE]
+  [--open-keys PLAN] [--credits 10000] [--heartbeat-ms 2000] [--fail-rate 0.1] [--seed 42]
+  [--keepalive-ms 15000] [--sse-retry-ms 1000] [--cost-threshold 10] [--cors-origins '*']
+  [--webhook-url URL --webhook-secret whsec_... [--webhook-attempts 5] [--webhook-backoff-ms 200]]
+  [--fault-rate 0.3 --fault-kinds drop_after_commit,500,429,truncate] [--quiet]";

@@ -1,0 +1,116 @@
+//! The activity stream (seed 000 "Streaming (SSE)"): `id:` is the account's event sequence,
+//! `Last-Event-ID` replays what was missed, a comment keeps idle connections alive.
+
+use crate::http::{self, Resp};
+use crate::state::{lock, Account, Event, Mock};
+use axum::body::Body;
+use hyper::body::Bytes;
+use std::sync::Arc;
+use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::mpsc;
+
+type Chunk = Result<Bytes, std::io::Error>;
+
+pub fn open(mock: &Arc<Mock>, account: &Arc<Account>, company_id: &str, last_id: Option<u64>, drop_after: Option<usize>) -> Resp {
+    // Subscribing and reading the backlog under one lock: every event is either in the
+    // backlog or arrives on the subscription, never both, never neither.
+    let (live, backlog, start) = {
+        let mut d = lock(&account.data);
+        if d.company(company_id).is_none() {
+            return http::error(404, "not_found", "company does not exist");
+        }
+        if d.credits < 1 {
+            return http::error(403, "forbidden", "Credit balance exhausted");
+        }
+        d.credits -= 1;
+        let start = last_id.unwrap_or(d.event_seq);
+        let backlog: Vec<Arc<Event>> =
+            d.events.iter().filter(|e| e.company_id == company_id && e.seq > start).map(|e| Arc::new(e.clone())).collect();
+        (account.events.subscribe(), backlog, start)
+    };
+    let (tx, rx) = mpsc::channel::<Chunk>(64);
+    let stream = Stream { mock: mock.clone(), account: account.clone(), company_id: company_id.to_owned(), tx, sent: 0, upto: start, drop_after };
+    tokio::spawn(stream.run(live, backlog));
+    let body = Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) }));
+    let mut r = http::text(200, "text/event-stream", body);
+    http::set(&mut r, "cache-control", "no-cache");
+    http::set(&mut r, "x-accel-buffering", "no");
+    r
+}
+
+struct Stream {
+    mock: Arc<Mock>,
+    account: Arc<Account>,
+    company_id: String,
+    tx: mpsc::Sender<Chunk>,
+    sent: usize,
+    upto: u64,
+    drop_after: Option<usize>,
+}
+
+impl Stream {
+    async fn run(mut self, mut live: tokio::sync::broadcast::Receiver<Arc<Event>>, backlog: Vec<Arc<Event>>) {
+        let retry = format!("retry: {}\n\n", self.mock.config.sse_retry_ms);
+        if !self.write(retry).await {
+            return;
+        }
+        for event in backlog {
+            if !self.send(&event).await {
+                return;
+            }
+        }
+        let keepalive = self.mock.config.keepalive;
+        loop {
+            let next = tokio::select! {
+                next = live.recv() => next,
+                _ = tokio::time::sleep(keepalive) => {
+                    if !self.write(": keepalive\n\n".into()).await { return; }
+                    continue;
+                }
+            };
+            match next {
+                Ok(event) => {
+                    if !self.send(&event).await {
+                        return;
+                    }
+                }
+                // Fell behind the broadcast: catch up from the retained history instead of losing events.
+                Err(RecvError::Lagged(_)) => {
+                    let missed: Vec<Arc<Event>> = lock(&self.account.data)
+                        .events
+                        .iter()
+                        .filter(|e| e.company_id == self.company_id && e.seq > self.upto)
+                        .map(|e| Arc::new(e.clone()))
+                        .collect();
+                    for event in missed {
+                        if !self.send(&event).await {
+                            return;
+                        }
+                    }
+                }
+                Err(RecvError::Closed) => return,
+            }
+        }
+    }
+
+    /// False when the client is gone or the stream was cut on purpose.
+    async fn send(&mut self, event: &Event) -> bool {
+        if event.company_id != self.company_id || event.seq <= self.upto {
+            return true;
+        }
+        if self.drop_after.is_some_and(|n| self.sent >= n) {
+            // The injected mid-stream disconnect: once what was sent is on the wire, an
+            // error aborts the connection.
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            let _ = self.tx.send(Err(std::io::Error::other("stream dropped (injected)"))).await;
+            return false;
+        }
+        self.upto = event.seq;
+        self.sent += 1;
+        self.write(format!("id: {}\nevent: activity\ndata: {}\n\n", event.seq, event.data)).await
+    }
+
+    async fn write(&self, text: String) -> bool {
+        self.tx.send(Ok(Bytes::from(text))).await.is_ok()
+    }
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs every test: native Rust (core + capx-mock), clippy, the built package in Node, Deno,
+# Bun, workerd (miniflare), edge-runtime and headless Chromium, and tsc --strict.
+# Installs what is missing first. Exits non-zero if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/mock.sh
+
+passed=0
+failed=0
+failures=()
+step() {
+  local name=$1
+  shift
+  printf '\n\033[1m== %s\033[0m\n' "$name"
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+  fi
+}
+
+scripts/setup.sh --browser > /dev/null || exit 1
+WB_BIN=$(scripts/setup.sh)
+
+step "cargo test (core, capx-mock)" cargo test --release --workspace
+step "clippy (native and wasm32)" bash -c 'cargo clippy --release --workspace --all-targets -- -D warnings &&
+  cargo clippy --release --lib --target wasm32-unknown-unknown -- -D warnings'
+scripts/build.sh || exit 1
+ln -sfn ../pkg node_modules/capx
+
+# Agents work only when a test asks (POST /__mock/tick), so statuses never move under a test.
+start_mock --open-keys enterprise --config tests/fixtures/mock-config.json --heartbeat-ms 3600000 --keepalive-ms 500 --quiet
+echo "capx-mock at $CAPX_MOCK_ORIGIN"
+
+step "node 20 (node:test)" env CAPX_MOCK_BIN=target/release/capx-mock node --test --test-reporter=spec tests/node/
+step "deno" node_modules/.bin/deno run -A tests/runtimes/suite-entry.mjs
+step "bun" node_modules/.bin/bun tests/runtimes/suite-entry.mjs
+step "workerd (miniflare)" node tests/runtimes/workerd.mjs
+step "edge-runtime" node tests/runtimes/edge-runtime.mjs
+step "headless chromium (wasm-bindgen-test)" bash -c "
+  node_modules/.bin/esbuild tests/browser/bridge.mjs --bundle --format=esm --outfile=tests/browser/suites.bundle.js --log-level=warning &&
+  PATH='$WB_BIN':\$PATH CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=\$(command -v chromedriver) \
+  WASM_BINDGEN_TEST_TIMEOUT=600 cargo test --release --target wasm32-unknown-unknown --test browser"
+step "tsc --strict" node_modules/.bin/tsc -p tests/types/tsconfig.json
+
+printf '\n'
+for f in "${failures[@]}"; do echo "FAILED: $f"; done
+echo "test suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,142 @@
+//! The `Capx` class: configuration, the browser guard, and the resource namespaces.
+
+use crate::core::error::{code, ApiError};
+use crate::core::request::{check_api_key, check_relative_path, normalize_base_url, normalize_method, query_string, DEFAULT_BASE_URL};
+use crate::core::throttle::Throttle;
+use crate::options::Bag;
+use crate::resources::{Companies, Tasks};
+use crate::transport::{Call, CallOptions, Transport, MAX_TIMEOUT_MS};
+use crate::json;
+use crate::types::{ClientOptions, RawRequestOptions};
+use tsify::Ts;
+use js_sys::{Promise, Reflect};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+const DEFAULT_MAX_RETRIES: u32 = 2;
+const DEFAULT_TIMEOUT_MS: f64 = 60_000.0;
+
+/// The Capx API client. Holds the secret key inside the wasm instance: it is sent only to
+/// `baseUrl`, and never appears in `String(capx)`, `JSON.stringify(capx)` or an error.
+#[wasm_bindgen]
+pub struct Capx {
+    transport: Rc<Transport>,
+}
+
+#[wasm_bindgen]
+impl Capx {
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: Ts<ClientOptions>) -> Result<Capx, JsValue> {
+        Ok(Self { transport: Rc::new(configure(options.js_value())?) })
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn tasks(&self) -> Tasks {
+        Tasks::new(self.transport.clone())
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn companies(&self) -> Companies {
+        Companies::new(self.transport.clone())
+    }
+
+    /// Any other endpoint, with the same envelope, retries and idempotency. `path` is
+    /// relative to `baseUrl` (`/companies`, not `/v1/companies`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<unknown>>")]
+    pub fn request(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "\"GET\" | \"POST\" | \"PATCH\" | \"PUT\" | \"DELETE\"")] method: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
+        options: Option<Ts<RawRequestOptions>>,
+    ) -> Promise {
+        let transport = self.transport.clone();
+        let call = (|| {
+            let method = normalize_method(&method.as_string().unwrap_or_default())?;
+            let path = check_relative_path(&path.as_string().ok_or_else(|| ApiError::invalid_config("path must be a string"))?)?;
+            let bag = Bag::new("options", options.map(|o| o.js_value()))?;
+            let pairs = bag.object("query")?.query_pairs()?;
+            let body = match Reflect::get(bag.raw().unwrap_or(&JsValue::UNDEFINED), &"body".into()) {
+                Ok(body) if !body.is_undefined() => Some(stringify(&body)?),
+                _ => None,
+            };
+            let query = query_string(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            Ok(Call { method, path, query, body, options: CallOptions::read(&bag)? })
+        })();
+        send(transport, call)
+    }
+
+    /// What `JSON.stringify(capx)` shows: the configuration, never the key.
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "{ baseUrl: string; maxRetries: number; timeoutMs: number; apiKey: \"[redacted]\" }")]
+    pub fn to_json(&self) -> JsValue {
+        json::object(&[
+            ("baseUrl", self.transport.base_url.as_str().into()),
+            ("maxRetries", self.transport.max_retries.into()),
+            ("timeoutMs", self.transport.timeout_ms.into()),
+            ("apiKey", "[redacted]".into()),
+        ])
+    }
+
+    #[wasm_bindgen(js_name = toString)]
+    pub fn to_string_js(&self) -> String {
+        format!("Capx {{ baseUrl: \"{}\", apiKey: [redacted] }}", self.transport.base_url)
+    }
+}
+
+impl Capx {
+    /// The key stays inside: only the edge proxy shares the transport.
+    pub(crate) fn transport(&self) -> Rc<Transport> {
+        self.transport.clone()
+    }
+}
+
+fn configure(options: JsValue) -> Result<Transport, ApiError> {
+    if options.is_undefined() || options.is_null() {
+        return Err(ApiError::invalid_config("new Capx({ apiKey }) needs an options object with apiKey"));
+    }
+    let bag = Bag::new("options", Some(options))?;
+    let api_key = bag.string("apiKey")?.unwrap_or_default();
+    check_api_key(&api_key)?;
+    let throttle_bag = bag.object("throttle")?;
+    let per_minute = throttle_bag.integer("requestsPerMinute", 1, 1_000_000)?;
+    let max_concurrent = throttle_bag.integer("maxConcurrent", 1, 100_000)?;
+    let throttle = (per_minute.is_some() || max_concurrent.is_some())
+        .then(|| RefCell::new(Throttle::new(per_minute.map(|n| n as usize), max_concurrent.map(|n| n as usize))));
+    let transport = Transport {
+        api_key,
+        base_url: normalize_base_url(&bag.string("baseUrl")?.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()))?,
+        max_retries: bag.integer("maxRetries", 0, 10)?.unwrap_or(DEFAULT_MAX_RETRIES),
+        timeout_ms: bag.integer("timeoutMs", 1, MAX_TIMEOUT_MS)?.map_or(DEFAULT_TIMEOUT_MS, f64::from),
+        fetch: bag.function("fetch")?,
+        default_headers: bag.string_map("defaultHeaders")?,
+        throttle,
+        waiting: RefCell::default(),
+    };
+    // Judged last, so that a malformed option is reported as such first.
+    if !bag.bool("dangerouslyAllowBrowser")?.unwrap_or(false) && crate::guard::looks_like_browser_page() {
+        return Err(ApiError::new(
+            code::BROWSER_KEY_EXPOSURE,
+            "new Capx() with a secret key in a browser page would ship the key to every visitor. Call Capx from your \
+             server or edge function instead (see createEdgeHandler), or pass dangerouslyAllowBrowser: true if this \
+             page is not public.",
+        ));
+    }
+    Ok(transport)
+}
+
+/// `JSON.stringify` of a request body; a value it cannot encode is the caller's error.
+pub fn stringify(body: &JsValue) -> Result<String, ApiError> {
+    js_sys::JSON::stringify(body)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| ApiError::invalid_config("the request body cannot be encoded as JSON"))
+}
+
+/// Sends a prepared call; a preparation error rejects the promise like any other.
+pub fn send(transport: Rc<Transport>, call: Result<Call, ApiError>) -> Promise {
+    future_to_promise(async move {
+        let call = call?;
+        Ok(crate::exports::api_result(transport.send_envelope(&call).await?))
+    })
+}

@@ -1,0 +1,14 @@
+//! Pure logic with no JavaScript in it: unit-tested natively with `cargo test`.
+
+pub mod envelope;
+pub mod error;
+pub mod json;
+pub mod models;
+pub mod rate_limit;
+pub mod request;
+pub mod retry;
+pub mod route;
+pub mod sse;
+pub mod status;
+pub mod throttle;
+pub mod webhook;

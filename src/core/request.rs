@@ -1,0 +1,180 @@
+//! Checks and builds everything that goes on the wire before anything is sent, so a
+//! malformed URL, id or key never leaves the process.
+
+use super::error::ApiError;
+
+pub const DEFAULT_BASE_URL: &str = "https://api.capx.ai/v1";
+
+/// A `baseUrl` is an absolute http(s) URL with no query, fragment or credentials; its
+/// trailing slash is dropped so that paths join with exactly one.
+pub fn normalize_base_url(url: &str) -> Result<String, ApiError> {
+    let bad = || ApiError::invalid_config(format!("baseUrl must be an absolute http(s) URL without query or credentials, got \"{url}\""));
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).ok_or_else(bad)?;
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() || host.contains('@') || url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '?' || c == '#') {
+        return Err(bad());
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+/// An API key goes into a header: anything that could not, or that is obviously pasted
+/// wrong, is refused here; the server judges the rest. The key itself is never echoed.
+pub fn check_api_key(key: &str) -> Result<(), ApiError> {
+    if key.is_empty() {
+        return Err(ApiError::invalid_config("apiKey is required (set it from a server-side secret such as env.CAPX_API_KEY)"));
+    }
+    if !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::invalid_config("apiKey contains whitespace or characters that cannot go in a header"));
+    }
+    if key.len() > 512 {
+        return Err(ApiError::invalid_config("apiKey is implausibly long"));
+    }
+    Ok(())
+}
+
+/// One path segment built from a caller's id, such as a company or task id.
+pub fn id_segment(name: &str, id: &str) -> Result<String, ApiError> {
+    if id.is_empty() {
+        return Err(ApiError::invalid_config(format!("{name} must be a non-empty string")));
+    }
+    if id.contains('/') || id.contains("..") {
+        return Err(ApiError::invalid_config(format!("{name} must not contain '/' or '..', got \"{id}\"")));
+    }
+    Ok(percent_encode(id))
+}
+
+/// A caller-supplied path for `request()`: relative to `baseUrl`, never another origin.
+pub fn check_relative_path(path: &str) -> Result<String, ApiError> {
+    let bad = |why: &str| ApiError::invalid_config(format!("path \"{path}\" {why}"));
+    if path.contains("://") || path.starts_with("//") {
+        return Err(bad("must be relative to baseUrl, not an absolute URL"));
+    }
+    if path.chars().any(|c| c.is_whitespace() || c.is_control() || c == '?' || c == '#') {
+        return Err(bad("must not contain whitespace, '?' or '#': pass query parameters in `query`"));
+    }
+    if path.split('/').any(|s| s == ".." || s == ".") {
+        return Err(bad("must not contain '.' or '..' segments"));
+    }
+    let path = path.trim_start_matches('/');
+    if path.is_empty() {
+        return Err(bad("is empty"));
+    }
+    Ok(format!("/{path}"))
+}
+
+pub fn normalize_method(method: &str) -> Result<&'static str, ApiError> {
+    ["GET", "POST", "PATCH", "PUT", "DELETE"]
+        .into_iter()
+        .find(|m| m.eq_ignore_ascii_case(method))
+        .ok_or_else(|| ApiError::invalid_config(format!("method must be GET, POST, PATCH, PUT or DELETE, got \"{method}\"")))
+}
+
+/// Seed 000 "Idempotency Keys": every mutating request carries one.
+pub fn is_mutating(method: &str) -> bool {
+    matches!(method, "POST" | "PATCH" | "PUT" | "DELETE")
+}
+
+/// `?a=1&b=x%20y`, or an empty string when there is nothing to send.
+pub fn query_string<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut out = String::new();
+    for (key, value) in pairs {
+        out.push(if out.is_empty() { '?' } else { '&' });
+        out.push_str(&percent_encode(key));
+        out.push('=');
+        out.push_str(&percent_encode(value));
+    }
+    out
+}
+
+/// `encodeURIComponent`: everything but the unreserved characters.
+pub fn percent_encode(s: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'!' | b'*' | b'\'' | b'(' | b')') {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0') as char);
+            out.push(HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0') as char);
+        }
+    }
+    out
+}
+
+/// An RFC 9562 version-4 UUID from 16 random bytes.
+pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let part = |r: std::ops::Range<usize>| hex.get(r).unwrap_or_default().to_owned();
+    format!("{}-{}-{}-{}-{}", part(0..8), part(8..12), part(12..16), part(16..20), part(20..32))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::core::error::code;
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(normalize_base_url("https://api.capx.ai/v1").unwrap(), "https://api.capx.ai/v1");
+        assert_eq!(normalize_base_url("http://127.0.0.1:4010/v1/").unwrap(), "http://127.0.0.1:4010/v1");
+        for bad in ["", "api.capx.ai", "ftp://x/v1", "https://", "https://user:pw@host/v1", "https://h/v1?x=1", "https://h/v1#f", "https://h /v1", "javascript:alert(1)"] {
+            assert_eq!(normalize_base_url(bad).unwrap_err().code, code::INVALID_CONFIG, "{bad}");
+        }
+    }
+
+    #[test]
+    fn api_keys() {
+        assert!(check_api_key("capx_sk_test_abc123").is_ok());
+        for bad in ["", "capx sk", "capx_sk_\n", "Bearer\tcapx", "clé"] {
+            let err = check_api_key(bad).unwrap_err();
+            assert_eq!(err.code, code::INVALID_CONFIG);
+            assert!(bad.is_empty() || !err.message.contains(bad), "the key must not be echoed");
+        }
+        assert!(check_api_key(&"a".repeat(513)).is_err());
+    }
+
+    #[test]
+    fn ids() {
+        assert_eq!(id_segment("taskId", "tsk_q2r3p0rt").unwrap(), "tsk_q2r3p0rt");
+        assert_eq!(id_segment("taskId", "a b?c#d").unwrap(), "a%20b%3Fc%23d");
+        for bad in ["", "a/b", "..", "x..y", "/"] {
+            assert_eq!(id_segment("taskId", bad).unwrap_err().code, code::INVALID_CONFIG, "{bad}");
+        }
+    }
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(check_relative_path("/companies").unwrap(), "/companies");
+        assert_eq!(check_relative_path("companies/co_1/agents").unwrap(), "/companies/co_1/agents");
+        for bad in ["", "/", "https://evil.example/v1", "//evil.example", "/a/../b", "/a?b=1", "/a b", "/./a"] {
+            assert_eq!(check_relative_path(bad).unwrap_err().code, code::INVALID_CONFIG, "{bad}");
+        }
+    }
+
+    #[test]
+    fn methods() {
+        assert_eq!(normalize_method("patch").unwrap(), "PATCH");
+        assert!(normalize_method("TRACE").is_err());
+        assert!(is_mutating("POST") && is_mutating("PATCH") && is_mutating("DELETE") && !is_mutating("GET"));
+    }
+
+    #[test]
+    fn queries() {
+        assert_eq!(query_string([]), "");
+        assert_eq!(query_string([("status", "in_progress"), ("limit", "10")]), "?status=in_progress&limit=10");
+        assert_eq!(query_string([("since", "2026-05-25T10:00:00+02:00")]), "?since=2026-05-25T10%3A00%3A00%2B02%3A00");
+        assert_eq!(percent_encode("é&="), "%C3%A9%26%3D");
+    }
+
+    #[test]
+    fn uuids_are_version_4() {
+        let id = uuid_v4([0xff; 16]);
+        assert_eq!(id, "ffffffff-ffff-4fff-bfff-ffffffffffff");
+        let id = uuid_v4([0; 16]);
+        assert_eq!(id, "00000000-0000-4000-8000-000000000000");
+    }
+}

@@ -1,0 +1,202 @@
+//! A Server-Sent Events decoder following the WHATWG HTML "server-sent events" parsing
+//! rules (§9.2.6), fed byte chunks of any size.
+//!
+//! Lines are split on bytes: CR and LF never occur inside a multi-byte UTF-8 sequence, so a
+//! character split across chunks simply waits in the line buffer, and each complete line is
+//! decoded once.
+
+/// A line (or an event's data) longer than this without an end is an error, not unbounded
+/// memory growth.
+pub const DEFAULT_MAX_LINE: usize = 1 << 20;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SseEvent {
+    /// The `event:` field, or "message".
+    pub event: String,
+    pub data: String,
+    /// The last event id in force when the event was dispatched ("" when none).
+    pub id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SseError {
+    LineTooLong { limit: usize },
+}
+
+impl std::fmt::Display for SseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::LineTooLong { limit } => write!(f, "an event stream line or event exceeded {limit} bytes"),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct SseDecoder {
+    max_line: usize,
+    line: Vec<u8>,
+    /// The previous chunk ended in CR: an LF opening this one belongs to that line end.
+    after_cr: bool,
+    /// Whether the first line of the current stream (where a BOM may sit) is behind us.
+    started: bool,
+    event_type: String,
+    data: String,
+    last_event_id: String,
+    retry_ms: Option<u64>,
+    /// Set by an over-long line; from then on every `feed` fails the same way, since the
+    /// stream's framing can no longer be trusted.
+    failed: bool,
+}
+
+impl Default for SseDecoder {
+    fn default() -> Self {
+        Self::with_max_line(DEFAULT_MAX_LINE)
+    }
+}
+
+impl SseDecoder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn with_max_line(limit: usize) -> Self {
+        Self {
+            max_line: limit,
+            line: Vec::new(),
+            after_cr: false,
+            started: false,
+            event_type: String::new(),
+            data: String::new(),
+            last_event_id: String::new(),
+            retry_ms: None,
+            failed: false,
+        }
+    }
+
+    /// Feeds one chunk, pushing every event it completes onto `out`.
+    pub fn feed(&mut self, chunk: &[u8], out: &mut Vec<SseEvent>) -> Result<(), SseError> {
+        if self.failed {
+            return Err(self.too_long());
+        }
+        let mut rest = chunk;
+        if self.after_cr && !rest.is_empty() {
+            self.after_cr = false;
+            if let Some(tail) = rest.strip_prefix(b"\n") {
+                rest = tail;
+            }
+        }
+        while let Some(end) = rest.iter().position(|&b| b == b'\r' || b == b'\n') {
+            let (head, tail) = rest.split_at(end);
+            if self.line.is_empty() {
+                self.line_done(head, out)?;
+            } else {
+                self.buffer(head)?;
+                let line = std::mem::take(&mut self.line);
+                self.line_done(&line, out)?;
+                self.line = line;
+                self.line.clear();
+            }
+            rest = match tail {
+                [b'\r', b'\n', after @ ..] => after,
+                [b'\r'] => {
+                    self.after_cr = true;
+                    &[]
+                }
+                [_, after @ ..] => after,
+                [] => &[],
+            };
+        }
+        self.buffer(rest)
+    }
+
+    /// The stream ended: drops any incomplete event. The last event id and retry delay
+    /// survive for the next connection, which starts a new stream (BOM and all).
+    pub fn finish(&mut self) {
+        self.line.clear();
+        self.after_cr = false;
+        self.started = false;
+        self.event_type.clear();
+        self.data.clear();
+    }
+
+    pub fn last_event_id(&self) -> &str {
+        &self.last_event_id
+    }
+
+    pub fn retry_ms(&self) -> Option<u64> {
+        self.retry_ms
+    }
+
+    fn too_long(&self) -> SseError {
+        SseError::LineTooLong { limit: self.max_line }
+    }
+
+    fn buffer(&mut self, bytes: &[u8]) -> Result<(), SseError> {
+        if self.line.len() + bytes.len() > self.max_line {
+            return self.fail();
+        }
+        self.line.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    fn fail(&mut self) -> Result<(), SseError> {
+        self.finish();
+        self.failed = true;
+        Err(self.too_long())
+    }
+
+    fn line_done(&mut self, mut line: &[u8], out: &mut Vec<SseEvent>) -> Result<(), SseError> {
+        if !self.started {
+            self.started = true;
+            line = line.strip_prefix(BOM).unwrap_or(line);
+        }
+        if line.is_empty() {
+            self.dispatch(out);
+            return Ok(());
+        }
+        if line.first() == Some(&b':') {
+            return Ok(());
+        }
+        let (field, value) = match line.iter().position(|&b| b == b':') {
+            Some(colon) => {
+                let (field, value) = line.split_at(colon);
+                let value = value.get(1..).unwrap_or_default();
+                (field, value.strip_prefix(b" ").unwrap_or(value))
+            }
+            None => (line, &[][..]),
+        };
+        match field {
+            b"data" => {
+                if self.data.len() + value.len() >= self.max_line {
+                    return self.fail();
+                }
+                self.data.push_str(&String::from_utf8_lossy(value));
+                self.data.push('\n');
+            }
+            b"event" => self.event_type = String::from_utf8_lossy(value).into_owned(),
+            b"id" if !value.contains(&0) => self.last_event_id = String::from_utf8_lossy(value).into_owned(),
+            b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
+                // Too many digits for u64 is still "digits only": the largest delay it can be.
+                self.retry_ms = Some(std::str::from_utf8(value).ok().and_then(|v| v.parse().ok()).unwrap_or(u64::MAX));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn dispatch(&mut self, out: &mut Vec<SseEvent>) {
+        let event_type = std::mem::take(&mut self.event_type);
+        if self.data.is_empty() {
+            return;
+        }
+        let mut data = std::mem::take(&mut self.data);
+        data.pop();
+        let event = if event_type.is_empty() { "message".to_owned() } else { event_type };
+        out.push(SseEvent { event, data, id: self.last_event_id.clone() });
+    }
+}
+
+#[cfg(test)]
+mod tests;

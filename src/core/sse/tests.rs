@@ -1,0 +1,256 @@
+//! One case per parsing rule, then the web-platform-tests `eventsource/format-*` cases and
+//! `eventsource-parser`-style chunking cases.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+use super::*;
+
+fn ev(event: &str, data: &str, id: &str) -> SseEvent {
+    SseEvent { event: event.into(), data: data.into(), id: id.into() }
+}
+
+fn decode(input: &[u8]) -> Vec<SseEvent> {
+    let mut d = SseDecoder::new();
+    let mut out = Vec::new();
+    d.feed(input, &mut out).unwrap();
+    out
+}
+
+fn decode_chunks(chunks: &[&[u8]]) -> (Vec<SseEvent>, SseDecoder) {
+    let mut d = SseDecoder::new();
+    let mut out = Vec::new();
+    for c in chunks {
+        d.feed(c, &mut out).unwrap();
+    }
+    (out, d)
+}
+
+// --- the rules, one each ---------------------------------------------------------------
+
+#[test]
+fn strips_one_leading_bom_only() {
+    assert_eq!(decode(b"\xEF\xBB\xBFdata: a\n\n"), [ev("message", "a", "")]);
+    // A second BOM makes the field name "\u{FEFF}data", which is unknown: nothing is dispatched.
+    assert_eq!(decode(b"\xEF\xBB\xBF\xEF\xBB\xBFdata: a\n\n"), []);
+}
+
+#[test]
+fn bom_split_across_chunks() {
+    let (out, _) = decode_chunks(&[b"\xEF", b"\xBB", b"\xBFdata: x\n\n"]);
+    assert_eq!(out, [ev("message", "x", "")]);
+}
+
+#[test]
+fn lines_end_with_cr_lf_or_crlf() {
+    assert_eq!(decode(b"data: a\rdata: b\ndata: c\r\n\r\n"), [ev("message", "a\nb\nc", "")]);
+}
+
+#[test]
+fn crlf_split_across_chunks_is_one_line_end() {
+    let (out, _) = decode_chunks(&[b"data: a\r", b"\ndata: b\r", b"\n\r", b"\n"]);
+    assert_eq!(out, [ev("message", "a\nb", "")]);
+}
+
+#[test]
+fn a_lone_cr_at_a_chunk_end_followed_by_more_text() {
+    let (out, _) = decode_chunks(&[b"data: a\r", b"data: b\r\r"]);
+    assert_eq!(out, [ev("message", "a\nb", "")]);
+}
+
+#[test]
+fn comments_are_ignored() {
+    assert_eq!(decode(b": keepalive\n\n:\ndata: x\n: more\n\n"), [ev("message", "x", "")]);
+}
+
+#[test]
+fn a_field_without_colon_has_an_empty_value() {
+    assert_eq!(decode(b"data\ndata\ndata: x\n\n"), [ev("message", "\n\nx", "")]);
+    assert_eq!(decode(b"data\n\n"), [ev("message", "", "")]);
+}
+
+#[test]
+fn only_one_leading_space_is_removed() {
+    assert_eq!(decode(b"data:  two\n\n"), [ev("message", " two", "")]);
+    assert_eq!(decode(b"data:none\n\n"), [ev("message", "none", "")]);
+}
+
+#[test]
+fn event_sets_the_type_for_one_event() {
+    assert_eq!(decode(b"event: activity\ndata: a\n\ndata: b\n\n"), [ev("activity", "a", ""), ev("message", "b", "")]);
+}
+
+#[test]
+fn data_lines_join_with_newlines() {
+    assert_eq!(decode(b"data: a\ndata: b\ndata:\n\n"), [ev("message", "a\nb\n", "")]);
+}
+
+#[test]
+fn id_persists_and_an_empty_id_clears_it() {
+    assert_eq!(
+        decode(b"id: 1\ndata: a\n\ndata: b\n\nid\ndata: c\n\n"),
+        [ev("message", "a", "1"), ev("message", "b", "1"), ev("message", "c", "")]
+    );
+}
+
+#[test]
+fn an_id_with_nul_is_ignored() {
+    let (out, d) = decode_chunks(&[b"id: 7\ndata: a\n\nid: 8\x009\ndata: b\n\n"]);
+    assert_eq!(out, [ev("message", "a", "7"), ev("message", "b", "7")]);
+    assert_eq!(d.last_event_id(), "7");
+}
+
+#[test]
+fn retry_takes_digits_only() {
+    let (_, d) = decode_chunks(&[b"retry: 2500\n"]);
+    assert_eq!(d.retry_ms(), Some(2500));
+    let (_, d) = decode_chunks(&[b"retry: 100\nretry: 1e3\nretry: -5\nretry: 5 \nretry:\n"]);
+    assert_eq!(d.retry_ms(), Some(100));
+    let (_, d) = decode_chunks(&[b"retry: 99999999999999999999999\n"]);
+    assert_eq!(d.retry_ms(), Some(u64::MAX));
+}
+
+#[test]
+fn nothing_is_dispatched_without_data() {
+    assert_eq!(decode(b"event: x\nid: 3\n\n\n\n"), []);
+    // and the event type does not leak into the next event
+    assert_eq!(decode(b"event: x\n\ndata: y\n\n"), [ev("message", "y", "")]);
+}
+
+#[test]
+fn a_partial_event_at_the_end_is_discarded() {
+    let (out, mut d) = decode_chunks(&[b"data: done\n\ndata: half"]);
+    assert_eq!(out, [ev("message", "done", "")]);
+    d.finish();
+    let mut more = Vec::new();
+    d.feed(b"\n\n", &mut more).unwrap();
+    assert_eq!(more, [], "the half event died with the stream");
+    let (out, _) = decode_chunks(&[b"data: a\n"]);
+    assert_eq!(out, []);
+}
+
+#[test]
+fn a_multibyte_character_split_across_chunks() {
+    let text = "data: héllo → 世界 🎉\n\n".as_bytes();
+    for cut in 0..text.len() {
+        let (out, _) = decode_chunks(&[&text[..cut], &text[cut..]]);
+        assert_eq!(out, [ev("message", "héllo → 世界 🎉", "")], "cut at {cut}");
+    }
+}
+
+#[test]
+fn invalid_utf8_becomes_replacement_characters() {
+    assert_eq!(decode(b"data: a\xFFb\n\n"), [ev("message", "a\u{FFFD}b", "")]);
+}
+
+#[test]
+fn a_line_that_never_ends_is_an_error_not_growth() {
+    let mut d = SseDecoder::with_max_line(16);
+    let mut out = Vec::new();
+    d.feed(b"data: 0123456", &mut out).unwrap();
+    assert_eq!(d.feed(b"789abcdef", &mut out), Err(SseError::LineTooLong { limit: 16 }));
+    assert_eq!(d.feed(b"\n\n", &mut out), Err(SseError::LineTooLong { limit: 16 }), "stays failed");
+    let mut d = SseDecoder::with_max_line(16);
+    assert!(d.feed(b"data: 0123456789\ndata: 0123456789\n", &mut out).is_err(), "an event's data is bounded too");
+    assert!(out.is_empty());
+}
+
+#[test]
+fn reconnecting_keeps_the_id_and_retry() {
+    let (_, mut d) = decode_chunks(&[b"retry: 10\nid: 5\ndata: a\n\ndata: partial"]);
+    d.finish();
+    assert_eq!((d.last_event_id(), d.retry_ms()), ("5", Some(10)));
+    let mut out = Vec::new();
+    d.feed(b"\xEF\xBB\xBFdata: b\n\n", &mut out).unwrap();
+    assert_eq!(out, [ev("message", "b", "5")], "a new stream may start with its own BOM");
+}
+
+// --- web-platform-tests eventsource/format-* ---------------------------------------------
+
+#[test]
+fn wpt_format_field_parsing() {
+    assert_eq!(decode(b"data:\0\ndata:  2\rData:1\ndata\0:2\ndata:1\r\0data:4\nda-ta:3\rdata_5\ndata:3\rdata:\r\n data:32\ndata:4\n\n"),
+        [ev("message", "\0\n 2\n1\n3\n\n4", "")]);
+}
+
+#[test]
+fn wpt_format_field_event_empty() {
+    assert_eq!(decode(b"event: \ndata:data\n\n"), [ev("message", "data", "")]);
+}
+
+#[test]
+fn wpt_format_field_unknown() {
+    assert_eq!(decode(b"data:test\n data\ndata\nfoobar:xxx\njustsometext\n:thisisacommentyay\ndata:test\n\n"), [ev("message", "test\n\ntest", "")]);
+}
+
+#[test]
+fn wpt_format_leading_space() {
+    assert_eq!(decode(b"data:\x20test\rdata\ndata\ndata:\x20test\n\n"), [ev("message", "test\n\n\ntest", "")]);
+}
+
+#[test]
+fn wpt_format_newlines() {
+    assert_eq!(decode(b"data:test\r\ndata\ndata:test\r\n\r\n"), [ev("message", "test\n\ntest", "")]);
+}
+
+#[test]
+fn wpt_format_null_character() {
+    assert_eq!(decode(b"data:\0\n\n\n\n"), [ev("message", "\0", "")]);
+}
+
+#[test]
+fn wpt_format_utf8() {
+    assert_eq!(decode("data:ok\u{2026}\n\n".as_bytes()), [ev("message", "ok\u{2026}", "")]);
+}
+
+#[test]
+fn wpt_format_data_before_final_empty_line() {
+    assert_eq!(decode(b"retry:1000\ndata:test1\n\nid:test\ndata:test2"), [ev("message", "test1", "")]);
+}
+
+#[test]
+fn wpt_format_field_retry_bogus() {
+    let (_, d) = decode_chunks(&[b"retry:3000\nretry:1000x\ndata:x\n\n"]);
+    assert_eq!(d.retry_ms(), Some(3000));
+}
+
+#[test]
+fn wpt_format_field_retry_empty() {
+    let (out, d) = decode_chunks(&[b"retry\ndata:test\n\n"]);
+    assert_eq!((out, d.retry_ms()), (vec![ev("message", "test", "")], None));
+}
+
+#[test]
+fn wpt_format_comments() {
+    let long = "x".repeat(2049);
+    let input = format!("data:1\r:\0\n:\r\ndata:2\n:{long}\rdata:3\n:data:fail\r:{long}\ndata:4\n\n");
+    assert_eq!(decode(input.as_bytes()), [ev("message", "1\n2\n3\n4", "")]);
+}
+
+// --- chunking, as eventsource-parser tests it --------------------------------------------
+
+const SAMPLE: &[u8] = b"\xEF\xBB\xBFretry: 1500\r\nid: 1\nevent: activity\ndata: {\"type\":\"agent.heartbeat\",\"agent_id\":\"ag_xyz\"}\n\n: keepalive\r\r\
+id: 2\revent: activity\rdata: {\"type\":\"task.completed\",\r\ndata: \"task_id\":\"tsk_456\"}\r\n\r\n\
+data: multi\ndata: line \xE2\x9C\x93\n\nid\ndata: no id\n\ndata: tail";
+
+#[test]
+fn every_two_chunk_split_matches_one_shot() {
+    let (whole, d) = decode_chunks(&[SAMPLE]);
+    assert_eq!(whole.len(), 4);
+    assert_eq!(whole[1], ev("activity", "{\"type\":\"task.completed\",\n\"task_id\":\"tsk_456\"}", "2"));
+    assert_eq!(whole[2], ev("message", "multi\nline ✓", "2"));
+    assert_eq!(whole[3], ev("message", "no id", ""));
+    assert_eq!(d.retry_ms(), Some(1500));
+    for cut in 0..=SAMPLE.len() {
+        let (split, _) = decode_chunks(&[&SAMPLE[..cut], &SAMPLE[cut..]]);
+        assert_eq!(split, whole, "split at {cut}");
+    }
+}
+
+#[test]
+fn byte_by_byte_matches_one_shot() {
+    let (whole, _) = decode_chunks(&[SAMPLE]);
+    let bytes: Vec<&[u8]> = SAMPLE.chunks(1).collect();
+    let (split, _) = decode_chunks(&bytes);
+    assert_eq!(split, whole);
+    let (empty_chunks, _) = decode_chunks(&[b"", b"data: a\r", b"", b"\n", b"", b"\n"]);
+    assert_eq!(empty_chunks, [ev("message", "a", "")]);
+}

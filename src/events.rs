@@ -1,0 +1,59 @@
+//! TypeScript shapes of the events of seed 000 ("Webhook Events", "Streaming (SSE)"). Kept
+//! as declarations only: events reach JavaScript as the engine's own JSON.parse objects.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const EVENTS_TS: &str = r#"
+/** The ten event types of the API overview's webhook table. */
+export type EventType =
+  | "company.created" | "company.status_changed" | "agent.heartbeat" | "agent.error"
+  | "task.created" | "task.completed" | "task.approval_required"
+  | "playbook.run_started" | "playbook.run_completed" | "costs.threshold_reached";
+
+/** What each event type carries besides `type` and `timestamp`. */
+export interface EventFields {
+  "company.created": { company_id: string; name?: string };
+  "company.status_changed": { company_id: string; status: CompanyStatus | (string & {}) };
+  "agent.heartbeat": { agent_id: string; company_id?: string };
+  "agent.error": { agent_id: string; company_id?: string; task_id?: string; message?: string };
+  "task.created": { task_id: string; company_id?: string; agent_id?: string | null; status?: TaskStatus };
+  "task.completed": { task_id: string; company_id?: string; agent_id?: string | null; cost?: number };
+  "task.approval_required": { task_id: string; company_id?: string };
+  "playbook.run_started": { playbook_id: string; run_id?: string; company_id?: string };
+  "playbook.run_completed": { playbook_id: string; run_id?: string; company_id?: string };
+  "costs.threshold_reached": { company_id: string; threshold?: number; total?: number };
+}
+
+/** An event type this version does not know yet: passed through, never an error. */
+export interface UnknownEvent {
+  type: string & {};
+  timestamp: string;
+  [field: string]: unknown;
+}
+
+/** One `data:` object of the activity stream, as sent: it carries `type` and `timestamp`. */
+export type ActivityEvent =
+  | { [K in EventType]: { type: K; timestamp: string } & EventFields[K] & { [field: string]: unknown } }[EventType]
+  | UnknownEvent;
+
+/** `companies.activity()`: `for await` over it; `break` closes the connection. */
+export interface ActivityStream extends AsyncIterable<ActivityEvent> {
+  /** The SSE id of the last event yielded: pass it as `lastEventId` to resume later. */
+  readonly lastEventId: string | null | undefined;
+  close(): void;
+}
+
+/** The callbacks of `openActivityFeed`. */
+export interface ActivityFeedHandlers {
+  onEvent: (event: ActivityEvent, id: string) => void;
+  /** A lost connection (the browser reconnects by itself) or a malformed event. */
+  onError?: (error: CapxError) => void;
+  onOpen?: () => void;
+}
+
+/** A verified webhook delivery. */
+export type WebhookEvent =
+  | { [K in EventType]: { id: string; type: K; timestamp: string; data: EventFields[K] & { [field: string]: unknown } } }[EventType]
+  | { id: string; type: string & {}; timestamp: string; data: { [field: string]: unknown } };
+"#;

@@ -1,0 +1,54 @@
+//! The plain functions of the public surface.
+
+use crate::core::envelope::{parse_envelope, Envelope};
+use crate::core::error::ApiError;
+use crate::core::status;
+use crate::headers::HeaderSource;
+use crate::json;
+use crate::types::HeadersLike;
+use wasm_bindgen::prelude::*;
+
+/// Unwraps a raw HTTP response per seed 000: resolves to the `ApiResult`, or throws a
+/// `CapxError` (the API's code, or `invalid_response` for anything that is not an envelope).
+#[wasm_bindgen(js_name = parseEnvelope, unchecked_return_type = "ApiResult<unknown>")]
+pub fn parse_envelope_js(
+    #[wasm_bindgen(unchecked_param_type = "number")] status: JsValue,
+    #[wasm_bindgen(js_name = bodyText, unchecked_param_type = "string")] body_text: JsValue,
+    headers: Option<HeadersLike>,
+) -> Result<JsValue, JsValue> {
+    let status = status
+        .as_f64()
+        .filter(|s| s.fract() == 0.0 && (100.0..=599.0).contains(s))
+        .ok_or_else(|| ApiError::invalid_config("status must be an HTTP status from 100 to 599"))? as u16;
+    let body_text = body_text.as_string().ok_or_else(|| ApiError::invalid_config("bodyText must be a string"))?;
+    let headers = HeaderSource::from_js(&headers.map_or(JsValue::UNDEFINED, Into::into));
+    let envelope = parse_envelope(status, json::parse(&body_text), &body_text, |name| headers.get(name))?;
+    Ok(api_result(envelope))
+}
+
+pub fn api_result(envelope: Envelope<JsValue>) -> JsValue {
+    json::object(&[
+        ("data", envelope.data),
+        ("meta", envelope.meta),
+        ("rateLimit", envelope.rate_limit.map_or(JsValue::NULL, |r| json::rate_limit_object(&r))),
+        ("status", envelope.status.into()),
+    ])
+}
+
+/// `completed`, `rejected` and `failed`; `false` for any status this version does not know.
+#[wasm_bindgen(js_name = isTerminalStatus)]
+pub fn is_terminal_status(#[wasm_bindgen(unchecked_param_type = "TaskStatus | (string & {})")] status: JsValue) -> bool {
+    status.as_string().is_some_and(|s| status::is_terminal_status(&s))
+}
+
+/// Whether the lifecycle of seed 004 allows `from -> to`; `false` for unknown statuses.
+#[wasm_bindgen(js_name = canTransition)]
+pub fn can_transition(
+    #[wasm_bindgen(unchecked_param_type = "TaskStatus | (string & {})")] from: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "TaskStatus | (string & {})")] to: JsValue,
+) -> bool {
+    match (from.as_string(), to.as_string()) {
+        (Some(from), Some(to)) => status::can_transition(&from, &to),
+        _ => false,
+    }
+}

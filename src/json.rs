@@ -1,0 +1,69 @@
+//! The engine's own `JSON.parse` objects seen through the core's `JsonView`, and the few
+//! objects built on the way back to JavaScript.
+
+use crate::core::json::JsonView;
+use crate::core::rate_limit::RateLimit;
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+impl JsonView for JsValue {
+    fn field(&self, key: &str) -> Option<Self> {
+        if !JsonView::is_object(self) {
+            return None;
+        }
+        Reflect::get(self, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined())
+    }
+    fn is_object(&self) -> bool {
+        JsValue::is_object(self) && !Array::is_array(self)
+    }
+    fn is_null(&self) -> bool {
+        JsValue::is_null(self)
+    }
+    fn as_bool(&self) -> Option<bool> {
+        JsValue::as_bool(self)
+    }
+    fn as_f64(&self) -> Option<f64> {
+        JsValue::as_f64(self)
+    }
+    fn as_string(&self) -> Option<String> {
+        JsValue::as_string(self)
+    }
+}
+
+/// `JSON.parse`, with "not JSON" as `None` rather than a `SyntaxError`.
+pub fn parse(text: &str) -> Option<JsValue> {
+    js_sys::JSON::parse(text).ok()
+}
+
+/// A string, finite number or boolean as JavaScript's `String()` writes it ("10", "1.5",
+/// "true"); anything else is `None`. Formatting numbers in JS keeps float printing out of wasm.
+pub fn scalar_text(v: &JsValue) -> Option<String> {
+    if let Some(s) = v.as_string() {
+        return Some(s);
+    }
+    let scalar = v.as_f64().is_some_and(f64::is_finite) || v.as_bool().is_some();
+    // For these two kinds, JSON.stringify writes exactly what String() does.
+    scalar.then(|| js_sys::JSON::stringify(v).ok()?.as_string()).flatten()
+}
+
+/// A plain object from key/value pairs. Setting a property on a fresh plain object cannot fail.
+pub fn object(pairs: &[(&str, JsValue)]) -> JsValue {
+    let obj = Object::new();
+    for (key, value) in pairs {
+        let _ = Reflect::set(&obj, &JsValue::from_str(key), value);
+    }
+    obj.into()
+}
+
+/// `{ value, done }`, what an async iterator's `next()` resolves to.
+pub fn iterator_result(value: JsValue, done: bool) -> JsValue {
+    object(&[("value", value), ("done", done.into())])
+}
+
+pub fn rate_limit_object(r: &RateLimit) -> JsValue {
+    object(&[
+        ("limit", (r.limit as f64).into()),
+        ("remaining", (r.remaining as f64).into()),
+        ("reset", (r.reset as f64).into()),
+    ])
+}

@@ -1,0 +1,104 @@
+//! Companies (seed 000 "API Overview"; the mock documents the routes it serves).
+
+use super::{body_call, get_call, js, listing};
+use crate::client::send;
+use crate::core::error::ApiError;
+use crate::options::id_arg;
+use crate::options::Bag;
+use crate::pagination::Pager;
+use crate::stream::ActivityEngine;
+use crate::types::ActivityOptions;
+use crate::transport::Transport;
+use js_sys::Promise;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use tsify::Ts;
+use crate::types::RequestOptions;
+use crate::core::models::*;
+
+#[wasm_bindgen]
+pub struct Companies {
+    transport: Rc<Transport>,
+}
+
+fn company_path(id: &JsValue, action: &str) -> Result<String, ApiError> {
+    Ok(format!("/companies/{}{action}", id_arg("companyId", id)?))
+}
+
+impl Companies {
+    pub fn new(transport: Rc<Transport>) -> Self {
+        Self { transport }
+    }
+}
+
+#[wasm_bindgen]
+impl Companies {
+    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<Company[]>>")]
+    pub fn list(
+        &self,
+        params: Option<Ts<ListParams>>,
+        options: Option<Ts<RequestOptions>>,
+    ) -> Promise {
+        send(self.transport.clone(), get_call(Ok("/companies".to_owned()), js(params), js(options)))
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "AsyncIterable<Company>")]
+    pub fn iterate(&self, params: Option<Ts<ListParams>>) -> JsValue {
+        Pager::start(self.transport.clone(), listing(Ok("/companies".to_owned()), js(params)))
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<Company>>")]
+    pub fn create(
+        &self,
+        params: Ts<CreateCompanyParams>,
+        options: Option<Ts<RequestOptions>>,
+    ) -> Promise {
+        send(self.transport.clone(), body_call("POST", Ok("/companies".to_owned()), Some(params.js_value()), js(options)))
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<Company>>")]
+    pub fn get(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        options: Option<Ts<RequestOptions>>,
+    ) -> Promise {
+        send(self.transport.clone(), get_call(company_path(&id, ""), None, js(options)))
+    }
+
+    /// 409 `conflict` when the company is already paused.
+    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<Company>>")]
+    pub fn pause(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        options: Option<Ts<RequestOptions>>,
+    ) -> Promise {
+        send(self.transport.clone(), body_call("POST", company_path(&id, "/pause"), None, js(options)))
+    }
+
+    /// The company's live activity as Server-Sent Events, resumed after drops with
+    /// `Last-Event-ID`. Starts live; pass `lastEventId` to replay what came after it.
+    #[wasm_bindgen(unchecked_return_type = "ActivityStream")]
+    pub fn activity(
+        &self,
+        #[wasm_bindgen(js_name = companyId, unchecked_param_type = "string")] company_id: JsValue,
+        options: Option<Ts<ActivityOptions>>,
+    ) -> JsValue {
+        let bag = Bag::new("options", js(options));
+        let read = bag.and_then(|bag| Ok((bag.signal("signal")?, bag.string("lastEventId")?)));
+        let (path, signal, last) = match read {
+            Ok((signal, last)) => (company_path(&company_id, "/activity"), signal, last),
+            Err(err) => (Err(err), None, None),
+        };
+        ActivityEngine::start(self.transport.clone(), path, signal, last)
+    }
+
+    /// 409 `conflict` when the company is already running.
+    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<Company>>")]
+    pub fn resume(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        options: Option<Ts<RequestOptions>>,
+    ) -> Promise {
+        send(self.transport.clone(), body_call("POST", company_path(&id, "/resume"), None, js(options)))
+    }
+}

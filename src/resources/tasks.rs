@@ -1,0 +1,113 @@
+//! Seed 004: the Tasks API.
+
+use super::{body_call, get_call, js, listing};
+use crate::client::send;
+use crate::core::error::ApiError;
+use crate::options::id_arg;
+use crate::pagination::Pager;
+use crate::transport::Transport;
+use js_sys::Promise;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use tsify::Ts;
+use crate::types::RequestOptions;
+use crate::core::models::*;
+
+#[wasm_bindgen]
+pub struct Tasks {
+    transport: Rc<Transport>,
+}
+
+fn tasks_path(company_id: &JsValue) -> Result<String, ApiError> {
+    Ok(format!("/companies/{}/tasks", id_arg("companyId", company_id)?))
+}
+
+fn task_path(company_id: &JsValue, task_id: &JsValue, action: &str) -> Result<String, ApiError> {
+    Ok(format!("{}/{}{action}", tasks_path(company_id)?, id_arg("taskId", task_id)?))
+}
+
+impl Tasks {
+    pub fn new(transport: Rc<Transport>) -> Self {
+        Self { transport }
+    }
+}
+
+#[wasm_bindgen]
+impl Tasks {
+    /// Creates a task; under `human_in_loop` governance it starts in `pending_approval`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<Task>>")]
+    pub fn create(
+        &self,
+        #[wasm_bindgen(js_name = companyId, unchecked_param_type = "string")] company_id: JsValue,
+        params: Ts<CreateTaskParams>,
+        options: Option<Ts<RequestOptions>>,
+    ) -> Promise {
+        send(self.transport.clone(), body_call("POST", tasks_path(&company_id), Some(params.js_value()), js(options)))
+    }
+
+    /// One page of tasks; `meta.cursor` fetches the next.
+    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<TaskSummary[]>>")]
+    pub fn list(
+        &self,
+        #[wasm_bindgen(js_name = companyId, unchecked_param_type = "string")] company_id: JsValue,
+        params: Option<Ts<ListTasksParams>>,
+        options: Option<Ts<RequestOptions>>,
+    ) -> Promise {
+        send(self.transport.clone(), get_call(tasks_path(&company_id), js(params), js(options)))
+    }
+
+    /// Every task matching `filters`, one page in memory at a time: `for await (const t of ...)`.
+    #[wasm_bindgen(unchecked_return_type = "AsyncIterable<TaskSummary>")]
+    pub fn iterate(
+        &self,
+        #[wasm_bindgen(js_name = companyId, unchecked_param_type = "string")] company_id: JsValue,
+        filters: Option<Ts<ListTasksParams>>,
+    ) -> JsValue {
+        Pager::start(self.transport.clone(), listing(tasks_path(&company_id), js(filters)))
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<Task>>")]
+    pub fn get(
+        &self,
+        #[wasm_bindgen(js_name = companyId, unchecked_param_type = "string")] company_id: JsValue,
+        #[wasm_bindgen(js_name = taskId, unchecked_param_type = "string")] task_id: JsValue,
+        options: Option<Ts<RequestOptions>>,
+    ) -> Promise {
+        send(self.transport.clone(), get_call(task_path(&company_id, &task_id, ""), None, js(options)))
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<TaskUpdate>>")]
+    pub fn update(
+        &self,
+        #[wasm_bindgen(js_name = companyId, unchecked_param_type = "string")] company_id: JsValue,
+        #[wasm_bindgen(js_name = taskId, unchecked_param_type = "string")] task_id: JsValue,
+        params: Ts<UpdateTaskParams>,
+        options: Option<Ts<RequestOptions>>,
+    ) -> Promise {
+        send(self.transport.clone(), body_call("PATCH", task_path(&company_id, &task_id, ""), Some(params.js_value()), js(options)))
+    }
+
+    /// Moves a `pending_approval` task to `pending`; anything else is a 409 `conflict`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<TaskApproval>>")]
+    pub fn approve(
+        &self,
+        #[wasm_bindgen(js_name = companyId, unchecked_param_type = "string")] company_id: JsValue,
+        #[wasm_bindgen(js_name = taskId, unchecked_param_type = "string")] task_id: JsValue,
+        params: Option<Ts<ApproveTaskParams>>,
+        options: Option<Ts<RequestOptions>>,
+    ) -> Promise {
+        send(self.transport.clone(), body_call("POST", task_path(&company_id, &task_id, "/approve"), js(params), js(options)))
+    }
+
+    /// Moves a `pending_approval` task to `rejected`; anything else is a 409 `conflict`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<TaskRejection>>")]
+    pub fn reject(
+        &self,
+        #[wasm_bindgen(js_name = companyId, unchecked_param_type = "string")] company_id: JsValue,
+        #[wasm_bindgen(js_name = taskId, unchecked_param_type = "string")] task_id: JsValue,
+        params: Option<Ts<RejectTaskParams>>,
+        options: Option<Ts<RequestOptions>>,
+    ) -> Promise {
+        send(self.transport.clone(), body_call("POST", task_path(&company_id, &task_id, "/reject"), js(params), js(options)))
+    }
+}

@@ -1,0 +1,235 @@
+//! `companies.activity`: Server-Sent Events over fetch (so the Authorization header can be
+//! sent, which EventSource cannot), decoded by the core's WHATWG decoder, resumed after a
+//! drop with `Last-Event-ID` after the server's `retry:` delay.
+
+use crate::core::error::{code, ApiError};
+use crate::core::retry::reconnect_delay_ms;
+use crate::core::sse::{SseDecoder, SseEvent};
+use crate::json;
+use crate::transport::{aborted, envelope, sleep, Call, CallOptions, Reply, Transport};
+use js_sys::{Promise, Reflect, Uint8Array};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use web_sys::ReadableStreamDefaultReader;
+
+/// Until the server says otherwise with `retry:`.
+const DEFAULT_RETRY_MS: u64 = 1_000;
+
+/// The engine behind the object `activity()` returns; JavaScript sees it through
+/// `activityStream` in runtime.js.
+#[wasm_bindgen(skip_typescript)]
+pub struct ActivityEngine {
+    inner: Rc<Engine>,
+}
+
+struct Engine {
+    transport: Rc<Transport>,
+    call: Result<Call, ApiError>,
+    state: RefCell<State>,
+}
+
+struct State {
+    decoder: SseDecoder,
+    queue: VecDeque<SseEvent>,
+    reader: Option<ReadableStreamDefaultReader>,
+    /// The id of the last event handed to the caller.
+    yielded_id: Option<String>,
+    /// Failed connections in a row.
+    failures: u32,
+    connected: bool,
+    done: bool,
+}
+
+enum Step {
+    Yield(SseEvent),
+    Finished,
+    Connect { wait_ms: Option<u64> },
+    Read(ReadableStreamDefaultReader),
+}
+
+impl ActivityEngine {
+    pub fn start(transport: Rc<Transport>, path: Result<String, ApiError>, signal: Option<web_sys::AbortSignal>, last_event_id: Option<String>) -> JsValue {
+        let call = path.map(|path| Call {
+            method: "GET",
+            path,
+            query: "?stream=true".to_owned(),
+            body: None,
+            options: CallOptions { signal, ..CallOptions::default() },
+        });
+        let state = State {
+            decoder: SseDecoder::new(),
+            queue: VecDeque::new(),
+            reader: None,
+            yielded_id: last_event_id,
+            failures: 0,
+            connected: false,
+            done: false,
+        };
+        let engine = ActivityEngine { inner: Rc::new(Engine { transport, call, state: RefCell::new(state) }) };
+        crate::sys::activity_stream(engine.into())
+    }
+}
+
+#[wasm_bindgen]
+impl ActivityEngine {
+    pub fn next(&self) -> Promise {
+        let engine = self.inner.clone();
+        future_to_promise(async move {
+            match engine.next().await {
+                Ok(Some(value)) => Ok(json::iterator_result(value, false)),
+                Ok(None) => Ok(json::iterator_result(JsValue::UNDEFINED, true)),
+                Err(err) => {
+                    engine.finish();
+                    Err(err.into())
+                }
+            }
+        })
+    }
+
+    #[wasm_bindgen(getter, js_name = lastEventId)]
+    pub fn last_event_id(&self) -> Option<String> {
+        self.inner.state.borrow().yielded_id.clone()
+    }
+
+    /// `break` out of a `for await`, or the caller is done: closes the connection.
+    pub fn close(&self) {
+        self.inner.finish();
+    }
+}
+
+impl Engine {
+    async fn next(&self) -> Result<Option<JsValue>, ApiError> {
+        let call = self.call.as_ref().map_err(Clone::clone)?;
+        loop {
+            match self.step() {
+                Step::Yield(event) => {
+                    let data = json::parse(&event.data).filter(|d| d.is_object()).ok_or_else(|| {
+                        ApiError::new(code::INVALID_RESPONSE, "an activity event's data is not a JSON object")
+                    })?;
+                    if !event.id.is_empty() {
+                        self.state.borrow_mut().yielded_id = Some(event.id);
+                    }
+                    return Ok(Some(data));
+                }
+                Step::Finished => return Ok(None),
+                Step::Connect { wait_ms } => {
+                    if let Some(ms) = wait_ms {
+                        if !sleep(ms as f64, call.options.signal.as_ref()).await {
+                            return Err(aborted());
+                        }
+                    }
+                    self.connect(call).await?;
+                }
+                Step::Read(reader) => self.read(&reader, call).await?,
+            }
+        }
+    }
+
+    /// Decides what to do next without holding the borrow across an await.
+    fn step(&self) -> Step {
+        let mut s = self.state.borrow_mut();
+        if let Some(event) = s.queue.pop_front() {
+            return Step::Yield(event);
+        }
+        if s.done {
+            return Step::Finished;
+        }
+        match &s.reader {
+            Some(reader) => Step::Read(reader.clone()),
+            None if !s.connected && s.failures == 0 => Step::Connect { wait_ms: None },
+            None => {
+                let retry = s.decoder.retry_ms().unwrap_or(DEFAULT_RETRY_MS);
+                Step::Connect { wait_ms: Some(reconnect_delay_ms(retry, s.failures, crate::sys::random())) }
+            }
+        }
+    }
+
+    async fn connect(&self, call: &Call) -> Result<(), ApiError> {
+        // Resume from the last event received, whether or not the caller has taken it yet.
+        let resume = {
+            let s = self.state.borrow();
+            Some(s.decoder.last_event_id().to_owned()).filter(|id| !id.is_empty()).or_else(|| s.yielded_id.clone())
+        };
+        let headers: Vec<(&str, &str)> = resume.as_deref().map(|id| ("Last-Event-ID", id)).into_iter().collect();
+        let outcome = match self.transport.attempt(call, None, &headers, false).await {
+            Ok(reply) => open_stream(reply).await,
+            Err(err) => Err(err),
+        };
+        let mut s = self.state.borrow_mut();
+        match outcome {
+            Ok(reader) => {
+                s.reader = Some(reader);
+                s.connected = true;
+                s.failures = 0;
+                Ok(())
+            }
+            Err(err) if err.code == code::ABORTED || !err.retryable() => Err(err),
+            Err(_) => {
+                s.failures = s.failures.saturating_add(1);
+                Ok(())
+            }
+        }
+    }
+
+    async fn read(&self, reader: &ReadableStreamDefaultReader, call: &Call) -> Result<(), ApiError> {
+        let chunk = JsFuture::from(reader.read()).await;
+        let aborted_now = call.options.signal.as_ref().is_some_and(|s| s.aborted());
+        let mut s = self.state.borrow_mut();
+        let bytes = match chunk {
+            Ok(result) if !Reflect::get(&result, &"done".into()).is_ok_and(|d| d.is_truthy()) => {
+                Reflect::get(&result, &"value".into()).ok().filter(|v| v.is_instance_of::<Uint8Array>())
+            }
+            _ => None,
+        };
+        let Some(bytes) = bytes else {
+            if aborted_now {
+                return Err(aborted());
+            }
+            // The connection ended or dropped: what was half-received is discarded, and
+            // the next step reconnects with Last-Event-ID.
+            s.decoder.finish();
+            s.reader = None;
+            return Ok(());
+        };
+        let mut events = Vec::new();
+        let fed = s.decoder.feed(&Uint8Array::from(bytes).to_vec(), &mut events);
+        s.queue.extend(events);
+        fed.map_err(|e| ApiError::new(code::INVALID_RESPONSE, e.to_string()))
+    }
+
+    fn finish(&self) {
+        let mut s = self.state.borrow_mut();
+        s.done = true;
+        s.queue.clear();
+        if let Some(reader) = s.reader.take() {
+            let _ = reader.cancel();
+        }
+    }
+}
+
+/// A 200 `text/event-stream` becomes a reader; anything else becomes the error it says.
+async fn open_stream(reply: Reply) -> Result<ReadableStreamDefaultReader, ApiError> {
+    let response = &reply.response;
+    let content_type = response.headers().get("content-type").ok().flatten().unwrap_or_default();
+    if response.status() == 200 && content_type.starts_with("text/event-stream") {
+        if let Some(body) = response.body() {
+            return Ok(body.get_reader().unchecked_into());
+        }
+    }
+    let text = match response.text() {
+        Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    let reply = Reply { response: reply.response, text: Some(text) };
+    match envelope(&reply) {
+        Err(err) => Err(err),
+        Ok(_) => Err(ApiError::new(
+            code::INVALID_RESPONSE,
+            format!("expected a text/event-stream, got \"{content_type}\""),
+        )
+        .with_status(reply.response.status())),
+    }
+}

@@ -1,0 +1,48 @@
+//! Raw bindings to what every runtime has as a global, and to `js/runtime.js`. Nothing here
+//! goes through `window`: Workers, Deno and Node have none.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/js/runtime.js")]
+extern "C" {
+    pub type CapxErrorJs;
+    #[wasm_bindgen(constructor, js_class = "CapxError")]
+    pub fn new(code: &str, message: &str, status: Option<u16>, docs: Option<String>, rate_limit: JsValue, retryable: bool) -> CapxErrorJs;
+
+    /// Resolves to `true` after `ms`, or to `false` once `signal` aborts.
+    pub fn sleep(ms: f64, signal: Option<&web_sys::AbortSignal>) -> js_sys::Promise;
+
+    #[wasm_bindgen(js_name = asyncIterable)]
+    pub fn async_iterable(pager: JsValue) -> JsValue;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = Date)]
+    pub fn now() -> f64;
+
+    #[wasm_bindgen(js_namespace = Math)]
+    pub fn random() -> f64;
+
+    #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues)]
+    pub fn get_random_values(buf: &mut [u8]);
+}
+
+#[wasm_bindgen(module = "/js/runtime.js")]
+extern "C" {
+    /// See `attempt` in runtime.js: resolves to `[Response, string | null]`.
+    pub fn attempt(
+        fetch: Option<&js_sys::Function>,
+        url: &str,
+        init: &JsValue,
+        timeout_ms: f64,
+        signal: Option<&web_sys::AbortSignal>,
+        read_body: bool,
+    ) -> js_sys::Promise;
+}
+
+#[wasm_bindgen(module = "/js/runtime.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = activityStream)]
+    pub fn activity_stream(engine: JsValue) -> JsValue;
+}

@@ -1,0 +1,203 @@
+//! The one way a request reaches Capx: headers, idempotency, per-attempt deadline, retries
+//! with backoff, and the envelope. Every failure comes back as an `ApiError`.
+
+use crate::core::envelope::{parse_envelope, Envelope};
+use crate::core::error::{code, ApiError};
+use crate::core::request::{is_mutating, uuid_v4};
+use crate::core::retry::{ms_until_reset, parse_retry_after, retry_delay_ms, ServerHint};
+use crate::core::throttle::{Throttle, Wait};
+use crate::options::Bag;
+use crate::{json, sys};
+use js_sys::{Function, Promise, Reflect};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+pub const CLIENT_ID: &str = concat!("capx/", env!("CARGO_PKG_VERSION"));
+/// The largest delay `setTimeout` honours.
+pub const MAX_TIMEOUT_MS: u32 = 2_147_483_647;
+/// No sane idempotency key is longer; a longer one is a caller's bug, not a key.
+const MAX_IDEMPOTENCY_KEY: usize = 255;
+
+pub struct Transport {
+    pub api_key: String,
+    pub base_url: String,
+    pub max_retries: u32,
+    pub timeout_ms: f64,
+    pub fetch: Option<Function>,
+    pub default_headers: Vec<(String, String)>,
+    pub throttle: Option<RefCell<Throttle>>,
+    /// Resolvers of calls waiting for an in-flight slot of the throttle.
+    pub waiting: RefCell<VecDeque<Function>>,
+}
+
+/// Per-call options (`RequestOptions` in TypeScript).
+#[derive(Default)]
+pub struct CallOptions {
+    pub idempotency_key: Option<String>,
+    pub signal: Option<web_sys::AbortSignal>,
+    pub timeout_ms: Option<f64>,
+    pub max_retries: Option<u32>,
+}
+
+impl CallOptions {
+    pub fn read(bag: &Bag) -> Result<Self, ApiError> {
+        let idempotency_key = bag.string("idempotencyKey")?;
+        if idempotency_key.as_ref().is_some_and(|k| k.is_empty() || k.len() > MAX_IDEMPOTENCY_KEY || !k.bytes().all(|b| b.is_ascii_graphic())) {
+            return Err(ApiError::invalid_config("options.idempotencyKey must be 1 to 255 visible ASCII characters"));
+        }
+        Ok(Self {
+            idempotency_key,
+            signal: bag.signal("signal")?,
+            timeout_ms: bag.integer("timeoutMs", 1, MAX_TIMEOUT_MS)?.map(f64::from),
+            max_retries: bag.integer("maxRetries", 0, 10)?,
+        })
+    }
+}
+
+pub struct Call {
+    pub method: &'static str,
+    /// Starts with `/`, already encoded.
+    pub path: String,
+    /// `?a=b` or empty.
+    pub query: String,
+    pub body: Option<String>,
+    pub options: CallOptions,
+}
+
+/// What came back from one attempt that reached the server.
+pub struct Reply {
+    pub response: web_sys::Response,
+    pub text: Option<String>,
+}
+
+impl Transport {
+    /// Sends `call`, retrying what may be retried, and resolves to the checked envelope.
+    pub async fn send_envelope(&self, call: &Call) -> Result<Envelope<JsValue>, ApiError> {
+        let max_retries = call.options.max_retries.unwrap_or(self.max_retries);
+        // One key for every attempt: that is what makes retrying a POST safe.
+        let idempotency_key = is_mutating(call.method).then(|| call.options.idempotency_key.clone().unwrap_or_else(new_uuid));
+        let mut retries = 0;
+        loop {
+            let err = match self.attempt(call, idempotency_key.as_deref(), &[], true).await {
+                Ok(reply) => match envelope(&reply) {
+                    Ok(result) => return Ok(result),
+                    Err(err) => (err, hint(&reply.response)),
+                },
+                Err(err) => (err, ServerHint::default()),
+            };
+            let (err, hint) = err;
+            let Some(delay) = retry_delay_ms(&err, retries, max_retries, sys::random(), hint) else { return Err(err) };
+            if !sleep(delay as f64, call.options.signal.as_ref()).await {
+                return Err(aborted());
+            }
+            retries += 1;
+        }
+    }
+
+    /// One attempt; with `read_body` false the body is left unread for streaming.
+    pub async fn attempt(&self, call: &Call, idempotency_key: Option<&str>, extra_headers: &[(&str, &str)], read_body: bool) -> Result<Reply, ApiError> {
+        self.acquire().await;
+        let outcome = self.fetch_once(call, idempotency_key, extra_headers, read_body).await;
+        self.release();
+        outcome
+    }
+
+    async fn fetch_once(&self, call: &Call, idempotency_key: Option<&str>, extra_headers: &[(&str, &str)], read_body: bool) -> Result<Reply, ApiError> {
+        let url = format!("{}{}{}", self.base_url, call.path, call.query);
+        let accept = if read_body { "application/json" } else { "text/event-stream" };
+        let mut headers: Vec<(&str, &str)> = self.default_headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let authorization = format!("Bearer {}", self.api_key);
+        headers.extend([("Authorization", authorization.as_str()), ("Accept", accept), ("X-Capx-Client", CLIENT_ID)]);
+        if call.body.is_some() {
+            headers.push(("Content-Type", "application/json"));
+        }
+        if let Some(key) = idempotency_key {
+            headers.push(("Idempotency-Key", key));
+        }
+        headers.extend_from_slice(extra_headers);
+        let header_obj = json::object(&headers.iter().map(|(k, v)| (*k, JsValue::from_str(v))).collect::<Vec<_>>());
+        let mut init = vec![("method", JsValue::from_str(call.method)), ("headers", header_obj)];
+        if let Some(body) = &call.body {
+            init.push(("body", JsValue::from_str(body)));
+        }
+        let timeout = call.options.timeout_ms.unwrap_or(self.timeout_ms);
+        let promise = sys::attempt(self.fetch.as_ref(), &url, &json::object(&init), timeout, call.options.signal.as_ref(), read_body);
+        let pair = JsFuture::from(promise).await.map_err(|reason| attempt_error(&reason))?;
+        let part = |i| Reflect::get_u32(&pair, i).unwrap_or(JsValue::UNDEFINED);
+        let response = part(0)
+            .dyn_into::<web_sys::Response>()
+            .map_err(|_| ApiError::new(code::INVALID_RESPONSE, "fetch resolved to something that is not a Response"))?;
+        Ok(Reply { response, text: part(1).as_string() })
+    }
+
+    async fn acquire(&self) {
+        let Some(throttle) = &self.throttle else { return };
+        loop {
+            let wait = throttle.borrow_mut().try_acquire(sys::now());
+            match wait {
+                Ok(()) => return,
+                Err(Wait::Ms(ms)) => {
+                    sleep(ms, None).await;
+                }
+                Err(Wait::ForRelease) => {
+                    let released = Promise::new(&mut |resolve, _| self.waiting.borrow_mut().push_back(resolve));
+                    let _ = JsFuture::from(released).await;
+                }
+            }
+        }
+    }
+
+    fn release(&self) {
+        let Some(throttle) = &self.throttle else { return };
+        throttle.borrow_mut().release();
+        if let Some(next) = self.waiting.borrow_mut().pop_front() {
+            let _ = next.call0(&JsValue::UNDEFINED);
+        }
+    }
+}
+
+pub fn envelope(reply: &Reply) -> Result<Envelope<JsValue>, ApiError> {
+    let text = reply.text.as_deref().unwrap_or_default();
+    let headers = reply.response.headers();
+    parse_envelope(reply.response.status(), json::parse(text), text, |name| headers.get(name).ok().flatten())
+}
+
+fn hint(response: &web_sys::Response) -> ServerHint {
+    let headers = response.headers();
+    let header = |name: &str| headers.get(name).ok().flatten();
+    let now = sys::now();
+    let reset_in_ms = (response.status() == 429)
+        .then(|| header("x-ratelimit-reset")?.trim().parse::<u64>().ok())
+        .flatten()
+        .map(|reset| ms_until_reset(reset, now));
+    ServerHint { retry_after_ms: header("retry-after").and_then(|v| parse_retry_after(&v, now)), reset_in_ms }
+}
+
+/// Maps the `[kind, message]` that `attempt` in runtime.js rejects with.
+fn attempt_error(reason: &JsValue) -> ApiError {
+    let part = |i| Reflect::get_u32(reason, i).ok().and_then(|v| v.as_string());
+    let message = part(1).unwrap_or_else(|| "The request failed before a response arrived".to_owned());
+    let code = match part(0).as_deref() {
+        Some("timeout") => code::TIMEOUT,
+        Some("aborted") => code::ABORTED,
+        _ => code::CONNECTION_ERROR,
+    };
+    ApiError::new(code, message)
+}
+
+pub fn aborted() -> ApiError {
+    ApiError::new(code::ABORTED, "The request was aborted")
+}
+
+/// Resolves to `true` after `ms`, or `false` once `signal` aborts.
+pub async fn sleep(ms: f64, signal: Option<&web_sys::AbortSignal>) -> bool {
+    JsFuture::from(sys::sleep(ms, signal)).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
+}
+
+pub fn new_uuid() -> String {
+    let mut bytes = [0u8; 16];
+    sys::get_random_values(&mut bytes);
+    uuid_v4(bytes)
+}

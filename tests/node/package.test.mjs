@@ -1,0 +1,19 @@
+// The built package in Node 20, through its "node" export condition, with node:test.
+import { test } from "node:test";
+import { inspect } from "node:util";
+import * as capx from "capx";
+import { coreCases } from "../suites/core.mjs";
+import { clientCases, guardCases } from "../suites/client.mjs";
+import { streamCases } from "../suites/stream.mjs";
+import { edgeCases } from "../suites/edge.mjs";
+
+const mockOrigin = process.env.CAPX_MOCK_ORIGIN;
+
+for (const [name, fn] of coreCases(capx, { HeadersClass: Headers })) test(`core: ${name}`, fn);
+for (const [name, fn] of guardCases(capx)) test(`guard: ${name}`, fn);
+const withMock = [
+  ...clientCases(capx, { mockOrigin, nodeInspect: (v) => inspect(v, { showHidden: true, depth: 5 }) }).map(([n, f]) => [`client: ${n}`, f]),
+  ...streamCases(capx, { mockOrigin }).map(([n, f]) => [`stream: ${n}`, f]),
+  ...edgeCases(capx, { mockOrigin }).map(([n, f]) => [`edge: ${n}`, f]),
+];
+for (const [name, fn] of withMock) test(name, { skip: !mockOrigin && "CAPX_MOCK_ORIGIN is not set" }, fn);

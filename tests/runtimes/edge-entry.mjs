@@ -1,0 +1,13 @@
+// Bundled to a script for Vercel's edge-runtime, which evaluates scripts, not modules.
+import * as capx from "../../pkg/workerd.js";
+import { run } from "../suites/harness.mjs";
+import { coreCases } from "../suites/core.mjs";
+import { clientCases } from "../suites/client.mjs";
+import { edgeCases } from "../suites/edge.mjs";
+
+const smoke = new Set(["companies: create, get, list, pause, resume", "drop after commit on create: the retry is replayed, exactly one task exists"]);
+globalThis.__runSuites = () => run([
+  ...coreCases(capx, { HeadersClass: Headers }),
+  ...(globalThis.CAPX_MOCK_ORIGIN ? clientCases(capx, { mockOrigin: globalThis.CAPX_MOCK_ORIGIN }).filter(([n]) => smoke.has(n)) : []),
+  ...(globalThis.CAPX_MOCK_ORIGIN ? edgeCases(capx, { mockOrigin: globalThis.CAPX_MOCK_ORIGIN }) : []),
+]);

@@ -1,0 +1,23 @@
+// A Cloudflare Worker that imports the built package (its wasm as a CompiledWasm module,
+// as wrangler bundles it) and runs the shared suites inside workerd.
+import * as capx from "../../pkg/workerd.js";
+import { run } from "../suites/harness.mjs";
+import { coreCases } from "../suites/core.mjs";
+import { clientCases } from "../suites/client.mjs";
+import { streamCases } from "../suites/stream.mjs";
+import { edgeCases } from "../suites/edge.mjs";
+
+export default {
+  async fetch(request, env) {
+    const suite = new URL(request.url).searchParams.get("suite");
+    const mockOrigin = env.CAPX_MOCK_ORIGIN;
+    const suites = {
+      core: () => coreCases(capx, { HeadersClass: Headers }),
+      client: () => clientCases(capx, { mockOrigin }),
+      stream: () => streamCases(capx, { mockOrigin }),
+      edge: () => edgeCases(capx, { mockOrigin }),
+    };
+    const cases = suites[suite]();
+    return Response.json(await run(cases));
+  },
+};

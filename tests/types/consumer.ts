@@ -1,0 +1,49 @@
+// Compiled with `tsc --strict --noEmit`: the public types as a user meets them.
+import {
+  Capx, CapxError, parseEnvelope, isTerminalStatus, canTransition,
+  type ApiResult, type Task, type TaskSummary, type TaskStatus, type Company, type RequestOptions,
+} from "capx";
+
+declare const env: { CAPX_API_KEY: string };
+
+export async function consumer(): Promise<string[]> {
+  const capx = new Capx({ apiKey: env.CAPX_API_KEY, maxRetries: 3, throttle: { maxConcurrent: 4 } });
+  const opts: RequestOptions = { idempotencyKey: "req_1", timeoutMs: 5_000, signal: AbortSignal.timeout(10_000) };
+  const company: ApiResult<Company> = await capx.companies.create({ name: "Acme", governance_mode: "human_in_loop" }, opts);
+  const created: ApiResult<Task> = await capx.tasks.create(company.data.id, { title: "Q2 report", priority: "high", metadata: { a: 1 } });
+  const status: TaskStatus = created.data.status;
+  const credits: number = created.meta.credits_used;
+  const remaining: number | undefined = created.rateLimit?.remaining;
+  const cursor: string | null | undefined = (await capx.tasks.list(company.data.id, { status: "pending", limit: 10 })).meta.cursor;
+  const titles: string[] = [];
+  for await (const t of capx.tasks.iterate(company.data.id, { priority: "high" })) {
+    const summary: TaskSummary = t;
+    titles.push(summary.title);
+  }
+  await capx.tasks.approve(company.data.id, created.data.id, { comment: "ok" });
+  await capx.tasks.reject(company.data.id, created.data.id);
+  const raw: ApiResult<unknown> = await capx.request("GET", `/companies/${company.data.id}/agents`, { query: { limit: 5 } });
+  try {
+    parseEnvelope(502, "<html></html>");
+  } catch (e) {
+    if (e instanceof CapxError) {
+      const code: string = e.code;
+      const http: number | null = e.status;
+      const retry: boolean = e.retryable;
+      titles.push(`${code} ${http} ${retry} ${e.docs ?? ""} ${e.rateLimit?.reset ?? 0}`);
+    }
+  }
+  titles.push(String(isTerminalStatus(status)), String(canTransition("pending", "in_progress")), String(credits), String(remaining), String(cursor), String(raw.status));
+
+  // @ts-expect-error: apiKey is required
+  new Capx({});
+  // @ts-expect-error: priority is a union of four strings
+  await capx.tasks.create("co_1", { title: "t", priority: "urgent" });
+  // @ts-expect-error: title is required
+  await capx.tasks.create("co_1", { description: "no title" });
+  // @ts-expect-error: timeoutMs is a number
+  await capx.tasks.get("co_1", "tsk_1", { timeoutMs: "5s" });
+  // @ts-expect-error: the method is a union
+  await capx.request("TRACE", "/companies");
+  return titles;
+}
