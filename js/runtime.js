@@ -79,6 +79,10 @@ export async function attempt(fetchFn, url, init, timeoutMs, signal, readBody) {
   }
 }
 
+export function cancelReader(reader) {
+  reader.cancel().catch(() => {});
+}
+
 // An activity stream: an async iterable that also exposes the last SSE id it yielded.
 export function activityStream(engine) {
   const iterable = asyncIterable(engine);

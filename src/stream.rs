@@ -205,7 +205,7 @@ impl Engine {
         s.done = true;
         s.queue.clear();
         if let Some(reader) = s.reader.take() {
-            let _ = reader.cancel();
+            crate::sys::cancel_reader(&reader);
         }
     }
 }

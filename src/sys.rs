@@ -14,6 +14,11 @@ extern "C" {
 
     #[wasm_bindgen(js_name = asyncIterable)]
     pub fn async_iterable(pager: JsValue) -> JsValue;
+
+    /// Cancels a body reader; a stream that already errored (an aborted fetch) rejects the
+    /// cancel, and an unhandled rejection would crash Node.
+    #[wasm_bindgen(js_name = cancelReader)]
+    pub fn cancel_reader(reader: &web_sys::ReadableStreamDefaultReader);
 }
 
 #[wasm_bindgen]

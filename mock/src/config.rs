@@ -129,8 +129,11 @@ impl Config {
 
     /// `--flag value` pairs (and `--quiet`); `CAPX_MOCK_<FLAG>` env vars fill in what is unset.
     pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
+        // Only the env vars that name a flag: tools around the mock keep their own
+        // CAPX_MOCK_* variables (CAPX_MOCK_ORIGIN, CAPX_MOCK_BIN) in the same environment.
         let mut pairs: Vec<(String, String)> = std::env::vars()
             .filter_map(|(k, v)| Some((k.strip_prefix("CAPX_MOCK_")?.to_ascii_lowercase().replace('_', "-"), v)))
+            .filter(|(flag, _)| FLAGS.contains(&flag.as_str()))
             .collect();
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -179,6 +182,12 @@ impl Config {
         Ok(c)
     }
 }
+
+const FLAGS: &[&str] = &[
+    "host", "port", "config", "state", "heartbeat-ms", "fail-rate", "seed", "keepalive-ms", "sse-retry-ms",
+    "cost-threshold", "cors-origins", "webhook-url", "webhook-secret", "webhook-attempts", "webhook-backoff-ms",
+    "fault-rate", "fault-kinds", "open-keys", "credits", "quiet",
+];
 
 pub const USAGE: &str = "usage: capx-mock [--host 127.0.0.1] [--port 4010] [--config keys.json] [--state FILE]
   [--open-keys PLAN] [--credits 10000] [--heartbeat-ms 2000] [--fail-rate 0.1] [--seed 42]

@@ -74,12 +74,17 @@ test("capx-mock's deliveries verify end to end", { skip: !process.env.CAPX_MOCK_
   const url = `http://127.0.0.1:${receiver.address().port}/hooks`;
   const mock = spawn(process.env.CAPX_MOCK_BIN, ["--port", "0", "--quiet", "--webhook-url", url, "--webhook-secret", secret, "--heartbeat-ms", "3600000"]);
   try {
-    const [line] = await once(mock.stdout, "data");
+    const exited = once(mock, "exit").then(([code]) => Promise.reject(new Error(`capx-mock exited with ${code}`)));
+    const [line] = await Promise.race([once(mock.stdout, "data"), exited]);
     const origin = String(line).trim().replace("capx-mock listening on ", "");
     const auth = { Authorization: "Bearer capx_sk_test_demo", "Content-Type": "application/json" };
     const co = await (await fetch(`${origin}/v1/companies`, { method: "POST", headers: auth, body: JSON.stringify({ name: "Hooked", governance_mode: "human_in_loop" }) })).json();
     await fetch(`${origin}/v1/companies/${co.data.id}/tasks`, { method: "POST", headers: auth, body: JSON.stringify({ title: "signed" }) });
-    while (received.length < 3) await new Promise((r) => setTimeout(r, 20));
+    const deadline = Date.now() + 10_000;
+    while (received.length < 3) {
+      assert.ok(Date.now() < deadline, `3 deliveries expected within 10 s, got ${received.length}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const wh = new Webhook(secret);
     const theirs = new StandardWebhook(secret);
     const events = received.map(({ headers, text }) => {
