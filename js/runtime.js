@@ -29,21 +29,56 @@ export function sleep(ms, signal) {
   });
 }
 
-// `pager` has `next(): Promise<IteratorResult>` and `close(): void`. Calls to next() are
-// chained so that two concurrent ones never fetch the same page twice.
-export function asyncIterable(pager) {
-  let chain = Promise.resolve();
+// An async iterator over the batches `source.nextBatch()` resolves to (an array, or
+// undefined at the end): the items of a batch already here are handed out without a trip
+// into wasm, and calls to next() resolve in order even when they overlap.
+function batchIterator(source, unpack) {
+  let items = [];
+  let index = 0;
+  let done = false;
+  let tail = null;
+  const take = () => ({ value: unpack(items, index++), done: false });
+  const fill = async () => {
+    while (index >= items.length) {
+      if (done) return { value: undefined, done: true };
+      let batch;
+      try {
+        batch = await source.nextBatch();
+      } catch (e) {
+        done = true;
+        throw e;
+      }
+      if (batch === undefined) done = true;
+      else [items, index] = [batch, 0];
+    }
+    return take();
+  };
   return {
-    [Symbol.asyncIterator]() {
-      return {
-        next: () => (chain = chain.then(() => pager.next())),
-        return: async (value) => {
-          pager.close();
-          return { done: true, value };
-        },
+    next() {
+      if (tail === null && index < items.length) return Promise.resolve(take());
+      const next = (tail ?? Promise.resolve()).then(fill, fill);
+      const settle = () => {
+        if (tail === next) tail = null;
       };
+      next.then(settle, settle);
+      return (tail = next);
+    },
+    return(value) {
+      done = true;
+      [items, index] = [[], 0];
+      source.close();
+      return Promise.resolve({ value, done: true });
+    },
+    [Symbol.asyncIterator]() {
+      return this;
     },
   };
+}
+
+// `pager` resolves `nextBatch()` to each page's data array: `for await` over the items.
+export function asyncIterable(pager) {
+  const iterator = batchIterator(pager, (items, i) => items[i]);
+  return { [Symbol.asyncIterator]: () => iterator };
 }
 
 // One HTTP attempt under a per-attempt deadline, linked to the caller's AbortSignal.
@@ -79,14 +114,56 @@ export async function attempt(fetchFn, url, init, timeoutMs, signal, readBody) {
   }
 }
 
+// A Response from plain parts; the statuses that forbid a body get none, as fetch requires.
+export function response(status, headers, body) {
+  const nullBody = status === 101 || status === 204 || status === 205 || status === 304;
+  return new Response(nullBody ? null : body, { status, headers });
+}
+
+export async function readChunk(reader) {
+  try {
+    const { done, value } = await reader.read();
+    return done ? undefined : value;
+  } catch {
+    return undefined;
+  }
+}
+
 export function cancelReader(reader) {
   reader.cancel().catch(() => {});
 }
 
-// An activity stream: an async iterable that also exposes the last SSE id it yielded.
-export function activityStream(engine) {
-  const iterable = asyncIterable(engine);
-  Object.defineProperty(iterable, "lastEventId", { get: () => engine.lastEventId, enumerable: true });
-  iterable.close = () => engine.close();
-  return iterable;
+// An activity stream: `engine.nextBatch()` resolves to [events, ids]; the stream also
+// exposes the SSE id of the last event it yielded, to resume from later.
+export function activityStream(engine, lastEventId) {
+  let ids = [];
+  const source = {
+    nextBatch: async () => {
+      const batch = await engine.nextBatch();
+      if (batch === undefined) return undefined;
+      ids = batch[1];
+      return batch[0];
+    },
+    close: () => engine.close(),
+  };
+  const iterator = batchIterator(source, (events, i) => {
+    if (ids[i]) lastEventId = ids[i];
+    return events[i];
+  });
+  return {
+    [Symbol.asyncIterator]: () => iterator,
+    get lastEventId() {
+      return lastEventId;
+    },
+    close: () => void iterator.return(),
+  };
+}
+
+// A browser page, where a secret key would reach every visitor: plain globals only (no
+// `instanceof Window`), minus the server runtimes that define some of them too.
+export function looksLikeBrowserPage() {
+  const g = globalThis;
+  if (g.window === undefined || g.document === undefined) return false;
+  const server = g.navigator?.userAgent === "Cloudflare-Workers" || g.process?.versions?.node !== undefined;
+  return !(server || g.Deno !== undefined || g.Bun !== undefined);
 }

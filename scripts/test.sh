@@ -43,6 +43,7 @@ step "headless chromium (wasm-bindgen-test)" bash -c "
   node_modules/.bin/esbuild tests/browser/bridge.mjs --bundle --format=esm --outfile=tests/browser/suites.bundle.js --log-level=warning &&
   PATH='$WB_BIN':\$PATH CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=\$(command -v chromedriver) \
   WASM_BINDGEN_TEST_TIMEOUT=600 cargo test --release --target wasm32-unknown-unknown --test browser"
+step "end-to-end (Playwright, Chromium)" node --test --test-reporter=spec tests/e2e/
 step "tsc --strict" node_modules/.bin/tsc -p tests/types/tsconfig.json
 
 printf '\n'

@@ -80,7 +80,7 @@ impl Capx {
 
     #[wasm_bindgen(js_name = toString)]
     pub fn to_string_js(&self) -> String {
-        format!("Capx {{ baseUrl: \"{}\", apiKey: [redacted] }}", self.transport.base_url)
+        ["Capx { baseUrl: \"", &self.transport.base_url, "\", apiKey: [redacted] }"].concat()
     }
 }
 
@@ -114,7 +114,7 @@ fn configure(options: JsValue) -> Result<Transport, ApiError> {
         waiting: RefCell::default(),
     };
     // Judged last, so that a malformed option is reported as such first.
-    if !bag.bool("dangerouslyAllowBrowser")?.unwrap_or(false) && crate::guard::looks_like_browser_page() {
+    if !bag.bool("dangerouslyAllowBrowser")?.unwrap_or(false) && crate::sys::looks_like_browser_page() {
         return Err(ApiError::new(
             code::BROWSER_KEY_EXPOSURE,
             "new Capx() with a secret key in a browser page would ship the key to every visitor. Call Capx from your \

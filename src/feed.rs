@@ -34,7 +34,7 @@ pub fn open_activity_feed(
     let on_event = callback("onEvent")?.ok_or_else(|| ApiError::invalid_config("handlers.onEvent is required"))?;
     let on_error_cb = callback("onError")?;
     let on_open_cb = callback("onOpen")?;
-    let source = EventSource::new(&url).map_err(|_| ApiError::invalid_config(format!("cannot open an EventSource on \"{url}\"")))?;
+    let source = EventSource::new(&url).map_err(|_| ApiError::invalid_config(["cannot open an EventSource on \"", &url, "\""].concat()))?;
 
     let report = on_error_cb.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {

@@ -55,11 +55,6 @@ pub fn object(pairs: &[(&str, JsValue)]) -> JsValue {
     obj.into()
 }
 
-/// `{ value, done }`, what an async iterator's `next()` resolves to.
-pub fn iterator_result(value: JsValue, done: bool) -> JsValue {
-    object(&[("value", value), ("done", done.into())])
-}
-
 pub fn rate_limit_object(r: &RateLimit) -> JsValue {
     object(&[
         ("limit", (r.limit as f64).into()),

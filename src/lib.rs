@@ -17,8 +17,6 @@ mod exports;
 #[cfg(target_arch = "wasm32")]
 mod feed;
 #[cfg(target_arch = "wasm32")]
-mod guard;
-#[cfg(target_arch = "wasm32")]
 mod headers;
 #[cfg(target_arch = "wasm32")]
 mod json;
@@ -43,3 +41,10 @@ mod webhook;
 pub use client::Capx;
 #[cfg(target_arch = "wasm32")]
 pub use exports::{can_transition, is_terminal_status, parse_envelope_js};
+
+// SAFETY: a wasm instance of this crate runs on one thread (no shared memory, no atomics
+// target feature), which is what AssumeSingleThreaded requires.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };

@@ -2,6 +2,7 @@
 //! wrong one becomes `invalid_config` naming the option, never a trap or a silent default.
 
 use crate::core::error::ApiError;
+use crate::core::text::decimal;
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -15,7 +16,7 @@ impl<'a> Bag<'a> {
     pub fn new(name: &'a str, value: Option<JsValue>) -> Result<Self, ApiError> {
         let value = value.filter(|v| !v.is_undefined() && !v.is_null());
         if value.as_ref().is_some_and(|v| !v.is_object() || v.is_function() || js_sys::Array::is_array(v)) {
-            return Err(ApiError::invalid_config(format!("{name} must be an object")));
+            return Err(ApiError::invalid_config([name, " must be an object"].concat()));
         }
         Ok(Self { name, value })
     }
@@ -30,7 +31,7 @@ impl<'a> Bag<'a> {
     }
 
     fn wrong(&self, key: &str, expected: &str) -> ApiError {
-        ApiError::invalid_config(format!("{}.{key} must be {expected}", self.name))
+        ApiError::invalid_config([self.name, ".", key, " must be ", expected].concat())
     }
 
     pub fn string(&self, key: &str) -> Result<Option<String>, ApiError> {
@@ -43,7 +44,7 @@ impl<'a> Bag<'a> {
 
     /// A whole number in `min..=max`.
     pub fn integer(&self, key: &str, min: u32, max: u32) -> Result<Option<u32>, ApiError> {
-        let expected = || format!("a whole number from {min} to {max}");
+        let expected = || ["a whole number from ", &decimal(min.into()), " to ", &decimal(max.into())].concat();
         self.get(key)
             .map(|v| {
                 v.as_f64()
@@ -117,6 +118,6 @@ fn entries(obj: &JsValue) -> Vec<(String, JsValue)> {
 
 /// A caller's id argument, typed `string` in TypeScript but checked here for plain JS callers.
 pub fn id_arg(name: &str, value: &JsValue) -> Result<String, ApiError> {
-    let id = value.as_string().ok_or_else(|| ApiError::invalid_config(format!("{name} must be a string")))?;
+    let id = value.as_string().ok_or_else(|| ApiError::invalid_config([name, " must be a string"].concat()))?;
     crate::core::request::id_segment(name, &id)
 }

@@ -3,7 +3,6 @@
 use crate::core::envelope::Envelope;
 use crate::core::error::{code, ApiError};
 use crate::core::request::query_string;
-use crate::json;
 use crate::transport::{Call, Transport};
 use js_sys::{Array, Promise};
 use std::cell::RefCell;
@@ -24,73 +23,63 @@ pub type Listing = Result<(String, Vec<(String, String)>), ApiError>;
 struct State {
     listing: Listing,
     cursor: Option<String>,
-    page: Array,
-    index: u32,
     done: bool,
 }
 
 impl Pager {
     pub fn start(transport: Rc<Transport>, listing: Listing) -> JsValue {
-        let state = State { listing, cursor: None, page: Array::new(), index: 0, done: false };
+        let state = State { listing, cursor: None, done: false };
         crate::sys::async_iterable(Pager { transport, state: Rc::new(RefCell::new(state)) }.into())
     }
 }
 
 #[wasm_bindgen]
 impl Pager {
-    pub fn next(&self) -> Promise {
+    /// The next page's items, or `undefined` after the last page.
+    #[wasm_bindgen(js_name = nextBatch)]
+    pub fn next_batch(&self) -> Promise {
         let (transport, state) = (self.transport.clone(), self.state.clone());
         future_to_promise(async move {
-            loop {
-                let request = {
-                    let mut s = state.borrow_mut();
-                    if s.index < s.page.length() {
-                        let value = s.page.get(s.index);
-                        s.index += 1;
-                        return Ok(json::iterator_result(value, false));
-                    }
-                    if s.done {
-                        return Ok(json::iterator_result(JsValue::UNDEFINED, true));
-                    }
-                    match &s.listing {
-                        Err(err) => {
-                            let err = err.clone();
-                            s.done = true;
-                            return Err(err.into());
-                        }
-                        Ok((path, filters)) => {
-                            let pairs = filters.iter().filter(|(k, _)| k != "cursor" || s.cursor.is_none()).map(|(k, v)| (k.as_str(), v.as_str()));
-                            let query = query_string(pairs.chain(s.cursor.as_deref().map(|c| ("cursor", c))));
-                            Call { method: "GET", path: path.clone(), query, body: None, options: Default::default() }
-                        }
-                    }
-                };
-                // No borrow is held across the fetch.
-                let page = transport.send_envelope(&request).await;
+            let request = {
                 let mut s = state.borrow_mut();
-                let page = match page.and_then(next_page) {
-                    Ok(page) => page,
+                if s.done {
+                    return Ok(JsValue::UNDEFINED);
+                }
+                match &s.listing {
                     Err(err) => {
+                        let err = err.clone();
                         s.done = true;
                         return Err(err.into());
                     }
-                };
-                s.page = page.items;
-                s.index = 0;
-                match (page.cursor, page.has_more) {
-                    // A server repeating a cursor would loop forever: stop instead.
-                    (Some(cursor), true) if s.cursor.as_ref() != Some(&cursor) => s.cursor = Some(cursor),
-                    _ => s.done = true,
+                    Ok((path, filters)) => {
+                        let pairs = filters.iter().filter(|(k, _)| k != "cursor" || s.cursor.is_none()).map(|(k, v)| (k.as_str(), v.as_str()));
+                        let query = query_string(pairs.chain(s.cursor.as_deref().map(|c| ("cursor", c))));
+                        Call { method: "GET", path: path.clone(), query, body: None, options: Default::default() }
+                    }
                 }
+            };
+            // No borrow is held across the fetch.
+            let page = transport.send_envelope(&request).await;
+            let mut s = state.borrow_mut();
+            let page = match page.and_then(next_page) {
+                Ok(page) => page,
+                Err(err) => {
+                    s.done = true;
+                    return Err(err.into());
+                }
+            };
+            match (page.cursor, page.has_more) {
+                // A server repeating a cursor would loop forever: stop instead.
+                (Some(cursor), true) if s.cursor.as_ref() != Some(&cursor) => s.cursor = Some(cursor),
+                _ => s.done = true,
             }
+            Ok(page.items.into())
         })
     }
 
     /// `break` out of a `for await`: no further page is fetched.
     pub fn close(&self) {
-        let mut s = self.state.borrow_mut();
-        s.done = true;
-        s.page = Array::new();
+        self.state.borrow_mut().done = true;
     }
 }
 

@@ -2,12 +2,13 @@
 //! sent, which EventSource cannot), decoded by the core's WHATWG decoder, resumed after a
 //! drop with `Last-Event-ID` after the server's `retry:` delay.
 
+use crate::core::activity::take_batch;
 use crate::core::error::{code, ApiError};
 use crate::core::retry::reconnect_delay_ms;
 use crate::core::sse::{SseDecoder, SseEvent};
 use crate::json;
 use crate::transport::{aborted, envelope, sleep, Call, CallOptions, Reply, Transport};
-use js_sys::{Promise, Reflect, Uint8Array};
+use js_sys::{Promise, Uint8Array};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -19,7 +20,7 @@ use web_sys::ReadableStreamDefaultReader;
 const DEFAULT_RETRY_MS: u64 = 1_000;
 
 /// The engine behind the object `activity()` returns; JavaScript sees it through
-/// `activityStream` in runtime.js.
+/// `activityStream` in runtime.js, which hands out the events of each batch.
 #[wasm_bindgen(skip_typescript)]
 pub struct ActivityEngine {
     inner: Rc<Engine>,
@@ -35,8 +36,8 @@ struct State {
     decoder: SseDecoder,
     queue: VecDeque<SseEvent>,
     reader: Option<ReadableStreamDefaultReader>,
-    /// The id of the last event handed to the caller.
-    yielded_id: Option<String>,
+    /// The caller's `lastEventId`: where to resume until the stream names an id itself.
+    start_id: Option<String>,
     /// Failed connections in a row.
     failures: u32,
     connected: bool,
@@ -44,7 +45,8 @@ struct State {
 }
 
 enum Step {
-    Yield(SseEvent),
+    Batch(String),
+    Invalid,
     Finished,
     Connect { wait_ms: Option<u64> },
     Read(ReadableStreamDefaultReader),
@@ -63,35 +65,31 @@ impl ActivityEngine {
             decoder: SseDecoder::new(),
             queue: VecDeque::new(),
             reader: None,
-            yielded_id: last_event_id,
+            start_id: last_event_id.clone(),
             failures: 0,
             connected: false,
             done: false,
         };
         let engine = ActivityEngine { inner: Rc::new(Engine { transport, call, state: RefCell::new(state) }) };
-        crate::sys::activity_stream(engine.into())
+        crate::sys::activity_stream(engine.into(), last_event_id)
     }
 }
 
 #[wasm_bindgen]
 impl ActivityEngine {
-    pub fn next(&self) -> Promise {
+    /// The next events as `[events, ids]`, or `undefined` once the stream is over.
+    #[wasm_bindgen(js_name = nextBatch)]
+    pub fn next_batch(&self) -> Promise {
         let engine = self.inner.clone();
         future_to_promise(async move {
-            match engine.next().await {
-                Ok(Some(value)) => Ok(json::iterator_result(value, false)),
-                Ok(None) => Ok(json::iterator_result(JsValue::UNDEFINED, true)),
+            match engine.next_batch().await {
+                Ok(batch) => Ok(batch),
                 Err(err) => {
                     engine.finish();
                     Err(err.into())
                 }
             }
         })
-    }
-
-    #[wasm_bindgen(getter, js_name = lastEventId)]
-    pub fn last_event_id(&self) -> Option<String> {
-        self.inner.state.borrow().yielded_id.clone()
     }
 
     /// `break` out of a `for await`, or the caller is done: closes the connection.
@@ -101,20 +99,14 @@ impl ActivityEngine {
 }
 
 impl Engine {
-    async fn next(&self) -> Result<Option<JsValue>, ApiError> {
+    async fn next_batch(&self) -> Result<JsValue, ApiError> {
         let call = self.call.as_ref().map_err(Clone::clone)?;
         loop {
             match self.step() {
-                Step::Yield(event) => {
-                    let data = json::parse(&event.data).filter(|d| d.is_object()).ok_or_else(|| {
-                        ApiError::new(code::INVALID_RESPONSE, "an activity event's data is not a JSON object")
-                    })?;
-                    if !event.id.is_empty() {
-                        self.state.borrow_mut().yielded_id = Some(event.id);
-                    }
-                    return Ok(Some(data));
-                }
-                Step::Finished => return Ok(None),
+                // Every event's data was checked to be a JSON object: the batch parses.
+                Step::Batch(text) => return json::parse(&text).ok_or_else(not_an_object),
+                Step::Invalid => return Err(not_an_object()),
+                Step::Finished => return Ok(JsValue::UNDEFINED),
                 Step::Connect { wait_ms } => {
                     if let Some(ms) = wait_ms {
                         if !sleep(ms as f64, call.options.signal.as_ref()).await {
@@ -131,8 +123,11 @@ impl Engine {
     /// Decides what to do next without holding the borrow across an await.
     fn step(&self) -> Step {
         let mut s = self.state.borrow_mut();
-        if let Some(event) = s.queue.pop_front() {
-            return Step::Yield(event);
+        if let Some(batch) = take_batch(&mut s.queue) {
+            return Step::Batch(batch);
+        }
+        if !s.queue.is_empty() {
+            return Step::Invalid;
         }
         if s.done {
             return Step::Finished;
@@ -148,10 +143,11 @@ impl Engine {
     }
 
     async fn connect(&self, call: &Call) -> Result<(), ApiError> {
-        // Resume from the last event received, whether or not the caller has taken it yet.
+        // Resume from the last event received, whether or not the caller has taken it yet:
+        // what was received is already on its way to the caller.
         let resume = {
             let s = self.state.borrow();
-            Some(s.decoder.last_event_id().to_owned()).filter(|id| !id.is_empty()).or_else(|| s.yielded_id.clone())
+            Some(s.decoder.last_event_id().to_owned()).filter(|id| !id.is_empty()).or_else(|| s.start_id.clone())
         };
         let headers: Vec<(&str, &str)> = resume.as_deref().map(|id| ("Last-Event-ID", id)).into_iter().collect();
         let outcome = match self.transport.attempt(call, None, &headers, false).await {
@@ -175,15 +171,10 @@ impl Engine {
     }
 
     async fn read(&self, reader: &ReadableStreamDefaultReader, call: &Call) -> Result<(), ApiError> {
-        let chunk = JsFuture::from(reader.read()).await;
+        let chunk = JsFuture::from(crate::sys::read_chunk(reader)).await;
         let aborted_now = call.options.signal.as_ref().is_some_and(|s| s.aborted());
         let mut s = self.state.borrow_mut();
-        let bytes = match chunk {
-            Ok(result) if !Reflect::get(&result, &"done".into()).is_ok_and(|d| d.is_truthy()) => {
-                Reflect::get(&result, &"value".into()).ok().filter(|v| v.is_instance_of::<Uint8Array>())
-            }
-            _ => None,
-        };
+        let bytes = chunk.ok().and_then(|c| c.dyn_into::<Uint8Array>().ok());
         let Some(bytes) = bytes else {
             if aborted_now {
                 return Err(aborted());
@@ -195,9 +186,9 @@ impl Engine {
             return Ok(());
         };
         let mut events = Vec::new();
-        let fed = s.decoder.feed(&Uint8Array::from(bytes).to_vec(), &mut events);
+        let fed = s.decoder.feed(&bytes.to_vec(), &mut events);
         s.queue.extend(events);
-        fed.map_err(|e| ApiError::new(code::INVALID_RESPONSE, e.to_string()))
+        fed.map_err(|e| ApiError::new(code::INVALID_RESPONSE, e.message()))
     }
 
     fn finish(&self) {
@@ -208,6 +199,10 @@ impl Engine {
             crate::sys::cancel_reader(&reader);
         }
     }
+}
+
+fn not_an_object() -> ApiError {
+    ApiError::new(code::INVALID_RESPONSE, "an activity event's data is not a JSON object")
 }
 
 /// A 200 `text/event-stream` becomes a reader; anything else becomes the error it says.
@@ -228,7 +223,7 @@ async fn open_stream(reply: Reply) -> Result<ReadableStreamDefaultReader, ApiErr
         Err(err) => Err(err),
         Ok(_) => Err(ApiError::new(
             code::INVALID_RESPONSE,
-            format!("expected a text/event-stream, got \"{content_type}\""),
+            ["expected a text/event-stream, got \"", &content_type, "\""].concat(),
         )
         .with_status(reply.response.status())),
     }

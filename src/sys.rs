@@ -17,8 +17,32 @@ extern "C" {
 
     /// Cancels a body reader; a stream that already errored (an aborted fetch) rejects the
     /// cancel, and an unhandled rejection would crash Node.
+    /// Resolves to the next chunk of a body, or `undefined` once it ended or failed.
+    #[wasm_bindgen(js_name = readChunk)]
+    pub fn read_chunk(reader: &web_sys::ReadableStreamDefaultReader) -> js_sys::Promise;
+
     #[wasm_bindgen(js_name = cancelReader)]
     pub fn cancel_reader(reader: &web_sys::ReadableStreamDefaultReader);
+
+    /// See `attempt` in runtime.js: resolves to `[Response, string | null]`.
+    pub fn attempt(
+        fetch: Option<&js_sys::Function>,
+        url: &str,
+        init: &JsValue,
+        timeout_ms: f64,
+        signal: Option<&web_sys::AbortSignal>,
+        read_body: bool,
+    ) -> js_sys::Promise;
+
+    /// A browser page (not Workers, Deno, Bun or Node), where a key would reach every visitor.
+    #[wasm_bindgen(js_name = looksLikeBrowserPage)]
+    pub fn looks_like_browser_page() -> bool;
+
+    /// `new Response(body, { status, headers })`, in one call across the boundary.
+    pub fn response(status: u16, headers: &JsValue, body: &JsValue) -> JsValue;
+
+    #[wasm_bindgen(js_name = activityStream)]
+    pub fn activity_stream(engine: JsValue, last_event_id: Option<String>) -> JsValue;
 }
 
 #[wasm_bindgen]
@@ -31,23 +55,4 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues)]
     pub fn get_random_values(buf: &mut [u8]);
-}
-
-#[wasm_bindgen(module = "/js/runtime.js")]
-extern "C" {
-    /// See `attempt` in runtime.js: resolves to `[Response, string | null]`.
-    pub fn attempt(
-        fetch: Option<&js_sys::Function>,
-        url: &str,
-        init: &JsValue,
-        timeout_ms: f64,
-        signal: Option<&web_sys::AbortSignal>,
-        read_body: bool,
-    ) -> js_sys::Promise;
-}
-
-#[wasm_bindgen(module = "/js/runtime.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = activityStream)]
-    pub fn activity_stream(engine: JsValue) -> JsValue;
 }

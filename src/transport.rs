@@ -105,10 +105,10 @@ impl Transport {
     }
 
     async fn fetch_once(&self, call: &Call, idempotency_key: Option<&str>, extra_headers: &[(&str, &str)], read_body: bool) -> Result<Reply, ApiError> {
-        let url = format!("{}{}{}", self.base_url, call.path, call.query);
+        let url = [self.base_url.as_str(), &call.path, &call.query].concat();
         let accept = if read_body { "application/json" } else { "text/event-stream" };
         let mut headers: Vec<(&str, &str)> = self.default_headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let authorization = format!("Bearer {}", self.api_key);
+        let authorization = ["Bearer ", &self.api_key].concat();
         headers.extend([("Authorization", authorization.as_str()), ("Accept", accept), ("X-Capx-Client", CLIENT_ID)]);
         if call.body.is_some() {
             headers.push(("Content-Type", "application/json"));

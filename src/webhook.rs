@@ -77,5 +77,5 @@ fn payload_bytes(payload: &JsValue) -> Result<Vec<u8>, ApiError> {
 }
 
 fn invalid_signature(err: WebhookError) -> ApiError {
-    ApiError::new(code::INVALID_SIGNATURE, err.to_string())
+    ApiError::new(code::INVALID_SIGNATURE, err.message())
 }

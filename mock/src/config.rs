@@ -1,6 +1,7 @@
 //! Configuration: CLI flags (and `CAPX_MOCK_*` env), plus an optional JSON file of keys and plans.
 
-use serde::Deserialize;
+use crate::faults::{self, Fault};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -16,7 +17,7 @@ pub struct Plan {
     pub burst: usize,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     ReadWrite,
@@ -79,6 +80,8 @@ pub struct Config {
     pub webhook_backoff: Duration,
     pub fault_rate: f64,
     pub fault_kinds: Vec<String>,
+    /// How long an `Idempotency-Key` response is kept (seed 000: 24 hours).
+    pub idempotency_ttl: Duration,
     pub state_file: Option<PathBuf>,
     pub quiet: bool,
 }
@@ -109,6 +112,7 @@ impl Default for Config {
             webhook_backoff: Duration::from_millis(200),
             fault_rate: 0.0,
             fault_kinds: Vec::new(),
+            idempotency_ttl: Duration::from_secs(24 * 3600),
             state_file: None,
             quiet: false,
         }
@@ -167,30 +171,104 @@ impl Config {
                 "webhook-attempts" => c.webhook_attempts = v.parse().map_err(|e| format!("{v}: {e}"))?,
                 "webhook-backoff-ms" => c.webhook_backoff = ms(&v)?,
                 "fault-rate" => c.fault_rate = num(&v)?,
-                "fault-kinds" => c.fault_kinds = v.split(',').map(str::trim).filter(|k| !k.is_empty()).map(String::from).collect(),
+                "fault-kinds" => c.fault_kinds = list(&v).map(String::from).collect(),
+                "idempotency-ttl-ms" => c.idempotency_ttl = ms(&v)?,
+                "keys" => c.keys.extend(list(&v).map(parse_key).collect::<Result<Vec<_>, _>>()?),
+                "plans" => {
+                    for (name, plan) in list(&v).map(parse_plan).collect::<Result<Vec<_>, _>>()? {
+                        c.plans.insert(name, plan);
+                    }
+                }
                 "open-keys" => c.open_keys = Some(v),
                 "credits" => c.credits = v.parse().map_err(|e| format!("{v}: {e}"))?,
                 "quiet" => c.quiet = v != "false" && v != "0",
                 other => return Err(format!("unknown flag --{other}\n{USAGE}")),
             }
         }
-        if let Some(plan) = &c.open_keys {
-            if !c.plans.contains_key(plan) {
-                return Err(format!("--open-keys {plan}: no such plan"));
-            }
-        }
+        c.validate()?;
         Ok(c)
     }
+
+    /// What would otherwise fail quietly at run time: a key that can never authenticate, a
+    /// plan that does not exist, a fault kind the mock does not know.
+    pub fn validate(&self) -> Result<(), String> {
+        for k in &self.keys {
+            if !is_key(&k.key) {
+                return Err(format!("key {:?} is not of the form capx_sk_(live|test)_<letters and digits>", k.key));
+            }
+            if !self.plans.contains_key(&k.plan) {
+                return Err(format!("key {}: no plan {:?}", k.key, k.plan));
+            }
+        }
+        if let Some(plan) = self.open_keys.as_ref().filter(|p| !self.plans.contains_key(*p)) {
+            return Err(format!("--open-keys {plan}: no such plan"));
+        }
+        if let Some(kind) = self.fault_kinds.iter().find(|k| Fault::parse(k).is_none()) {
+            return Err(format!("--fault-kinds: {}", faults::unknown(kind)));
+        }
+        if let Some(secret) = self.webhook_secret.as_deref().filter(|s| !crate::webhooks::valid_secret(s)) {
+            return Err(format!("--webhook-secret {secret:?} is not whsec_ followed by base64"));
+        }
+        if let Some(url) = self.webhook_url.as_deref().filter(|u| !u.starts_with("http://")) {
+            return Err(format!("--webhook-url {url}: only http:// URLs are supported"));
+        }
+        if !(0.0..=1.0).contains(&self.fault_rate) || !(0.0..=1.0).contains(&self.fail_rate) {
+            return Err("--fault-rate and --fail-rate are shares from 0 to 1".into());
+        }
+        Ok(())
+    }
+}
+
+pub fn is_key(key: &str) -> bool {
+    let body = key.strip_prefix("capx_sk_live_").or_else(|| key.strip_prefix("capx_sk_test_"));
+    body.is_some_and(|b| !b.is_empty() && b.bytes().all(|c| c.is_ascii_alphanumeric()))
+}
+
+fn list(v: &str) -> impl Iterator<Item = &str> {
+    v.split(',').map(str::trim).filter(|k| !k.is_empty())
+}
+
+/// `KEY[:PLAN[:read_only|read_write]]`
+fn parse_key(spec: &str) -> Result<KeyConfig, String> {
+    let mut parts = spec.split(':');
+    let key = parts.next().unwrap_or_default().to_owned();
+    let plan = parts.next().filter(|p| !p.is_empty()).map_or_else(default_plan, str::to_owned);
+    let scope = match parts.next() {
+        None | Some("read_write") => Scope::ReadWrite,
+        Some("read_only") => Scope::ReadOnly,
+        Some(other) => return Err(format!("--keys {spec}: scope {other:?} is neither read_only nor read_write")),
+    };
+    Ok(KeyConfig { key, plan, scope, revoked: false, credits: None, user: None })
+}
+
+/// `NAME=RPM/BURST`
+fn parse_plan(spec: &str) -> Result<(String, Plan), String> {
+    let bad = || format!("--plans {spec}: expected NAME=RPM/BURST");
+    let (name, limits) = spec.split_once('=').ok_or_else(bad)?;
+    let (rpm, burst) = limits.split_once('/').ok_or_else(bad)?;
+    let plan = Plan { rpm: rpm.trim().parse().map_err(|_| bad())?, burst: burst.trim().parse().map_err(|_| bad())? };
+    Ok((name.trim().to_owned(), plan))
 }
 
 const FLAGS: &[&str] = &[
     "host", "port", "config", "state", "heartbeat-ms", "fail-rate", "seed", "keepalive-ms", "sse-retry-ms",
     "cost-threshold", "cors-origins", "webhook-url", "webhook-secret", "webhook-attempts", "webhook-backoff-ms",
-    "fault-rate", "fault-kinds", "open-keys", "credits", "quiet",
+    "fault-rate", "fault-kinds", "idempotency-ttl-ms", "keys", "plans", "open-keys", "credits", "quiet",
 ];
 
-pub const USAGE: &str = "usage: capx-mock [--host 127.0.0.1] [--port 4010] [--config keys.json] [--state FILE]
-  [--open-keys PLAN] [--credits 10000] [--heartbeat-ms 2000] [--fail-rate 0.1] [--seed 42]
-  [--keepalive-ms 15000] [--sse-retry-ms 1000] [--cost-threshold 10] [--cors-origins '*']
-  [--webhook-url URL --webhook-secret whsec_... [--webhook-attempts 5] [--webhook-backoff-ms 200]]
-  [--fault-rate 0.3 --fault-kinds drop_after_commit,500,429,truncate] [--quiet]";
+pub const USAGE: &str = "usage: capx-mock [FLAGS]   (each flag may also come from the env as CAPX_MOCK_<FLAG>)
+  --host 127.0.0.1 --port 4010        where to listen (port 0: any free port)
+  --config FILE                       JSON {\"keys\": [{\"key\", \"plan\", \"scope\", \"credits\", \"user\", \"revoked\"}],
+                                      \"plans\": {\"NAME\": {\"rpm\", \"burst\"}}}
+  --keys KEY[:PLAN[:read_only]],...   more keys (capx_sk_test_demo on starter always exists)
+  --plans NAME=RPM/BURST,...          plan limits (starter=60/10, pro=300/50, enterprise=6000/500)
+  --open-keys PLAN                    accept any well-formed key as a fresh account on PLAN
+  --credits 10000                     starting balance of every key
+  --heartbeat-ms 2000 --fail-rate 0.1 --cost-threshold 10 --seed 42   the simulated agents
+  --keepalive-ms 15000 --sse-retry-ms 1000                            the activity stream
+  --webhook-url URL --webhook-secret whsec_... --webhook-attempts 5 --webhook-backoff-ms 200
+  --fault-rate 0.3 --fault-kinds drop_after_commit,500,429,slow:2000,truncate,html_502,sse_drop:2
+  --idempotency-ttl-ms 86400000       how long Idempotency-Key responses are kept
+  --cors-origins '*'                  or a comma-separated list of allowed origins
+  --state FILE                        keep the state in FILE across restarts
+  --quiet                             no request log on stderr";

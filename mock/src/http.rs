@@ -1,10 +1,11 @@
 //! Building responses: the envelope, rate-limit and CORS headers.
 
-use crate::state::Admission;
+use crate::api::Outcome;
+use crate::limiter::Admission;
 use crate::time::now_secs;
 use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Response, StatusCode};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 pub type Resp = Response<Body>;
 
@@ -19,6 +20,24 @@ pub fn docs(code: &str) -> String {
 
 pub fn error_body(code: &str, message: &str) -> String {
     json!({"success": false, "error": {"code": code, "message": message, "docs": docs(code)}}).to_string()
+}
+
+/// Seed 000's envelope, keys in the seed's order: `success`, `data`, then `meta` with the
+/// page's `cursor` and `has_more` (lists only) before the credits.
+pub fn envelope(outcome: Outcome) -> (u16, String) {
+    match outcome {
+        Outcome::Ok { status, data, page, credits_used, credits_remaining } => {
+            let mut meta = Map::new();
+            if let Some((cursor, has_more)) = page {
+                meta.insert("cursor".into(), cursor.map_or(Value::Null, Value::String));
+                meta.insert("has_more".into(), Value::Bool(has_more));
+            }
+            meta.insert("credits_used".into(), credits_used.into());
+            meta.insert("credits_remaining".into(), credits_remaining.into());
+            (status, json!({"success": true, "data": data, "meta": meta}).to_string())
+        }
+        Outcome::Err { status, code, message } => (status, error_body(code, &message)),
+    }
 }
 
 pub fn text(status: u16, content_type: &str, body: impl Into<Body>) -> Resp {

@@ -3,11 +3,21 @@
 
 mod api;
 pub mod config;
+mod control;
+pub mod faults;
 mod heartbeat;
 mod http;
+mod idempotency;
+mod limiter;
+mod pagination;
+mod pipeline;
+mod query;
+mod reqlog;
 mod server;
+mod snapshot;
 mod sse;
 mod state;
+mod tasks;
 pub mod time;
 mod webhooks;
 
@@ -30,6 +40,7 @@ pub struct MockServer {
 /// Binds `config.host:config.port` (port 0 picks a free one) and starts serving, the agent
 /// heartbeat, webhook delivery and state snapshots.
 pub async fn start(config: Config) -> std::io::Result<MockServer> {
+    config.validate().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
     let listener = tokio::net::TcpListener::bind((config.host, config.port)).await?;
     let addr = listener.local_addr()?;
     let (webhook_tx, webhook_rx) = tokio::sync::mpsc::unbounded_channel();
@@ -45,7 +56,7 @@ pub async fn start(config: Config) -> std::io::Result<MockServer> {
             }
         }
     })));
-    tasks.push(tokio::spawn(every(mock.snapshot_interval(), stopped, {
+    tasks.push(tokio::spawn(every(snapshot::INTERVAL, stopped, {
         let mock = mock.clone();
         move || {
             if let Err(e) = mock.save_snapshot() {

@@ -2,6 +2,10 @@ use std::io::Write;
 
 #[tokio::main]
 async fn main() {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        println!("{}", capx_mock::config::USAGE);
+        return;
+    }
     let config = match capx_mock::Config::from_args(std::env::args().skip(1)) {
         Ok(c) => c,
         Err(message) => {

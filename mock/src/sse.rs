@@ -19,11 +19,15 @@ pub fn open(mock: &Arc<Mock>, account: &Arc<Account>, company_id: &str, last_id:
         if d.company(company_id).is_none() {
             return http::error(404, "not_found", "company does not exist");
         }
+        // Opening a stream is a call like any other: one credit.
         if d.credits < 1 {
-            return http::error(403, "forbidden", "Credit balance exhausted");
+            let (status, body) = http::envelope(crate::api::insufficient(1, d.credits));
+            return http::json_text(status, body);
         }
         d.credits -= 1;
-        let start = last_id.unwrap_or(d.event_seq);
+        mock.mark_dirty();
+        // An id from the future (a reset since) means "from now", not "skip what comes".
+        let start = last_id.map_or(d.event_seq, |id| id.min(d.event_seq));
         let backlog: Vec<Arc<Event>> =
             d.events.iter().filter(|e| e.company_id == company_id && e.seq > start).map(|e| Arc::new(e.clone())).collect();
         (account.events.subscribe(), backlog, start)
@@ -59,11 +63,14 @@ impl Stream {
                 return;
             }
         }
-        let keepalive = self.mock.config.keepalive;
+        // On a fixed period, busy or idle, so that no proxy in between times the stream out.
+        let period = self.mock.config.keepalive;
+        let mut keepalive = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        keepalive.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             let next = tokio::select! {
                 next = live.recv() => next,
-                _ = tokio::time::sleep(keepalive) => {
+                _ = keepalive.tick() => {
                     if !self.write(": keepalive\n\n".into()).await { return; }
                     continue;
                 }

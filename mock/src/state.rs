@@ -3,18 +3,23 @@
 //! Locks are std mutexes held for a few field updates only, never across an await.
 
 use crate::config::{Config, Plan, Scope, DEMO_KEY};
+use crate::idempotency;
+use crate::limiter::{InFlight, Limiter};
+use crate::reqlog::RequestLog;
 use crate::time::{now_ms, rfc3339};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
-use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
 /// Events kept per account for `Last-Event-ID` replay and the JSON activity list.
 pub const RETAINED_EVENTS: usize = 10_000;
 pub const AGENT_ROLES: [&str; 3] = ["researcher", "writer", "analyst"];
+/// Entries kept in each account's request and webhook-delivery logs (the latest ones), so a
+/// load test cannot grow them without bound.
+pub const LOG_LIMIT: usize = 10_000;
 
 /// A poisoned lock only means another request panicked mid-update; the data is still the
 /// best there is, and the mock must keep answering.
@@ -58,9 +63,24 @@ pub struct Task {
     pub fields: Map<String, Value>,
 }
 
+/// A task's fields in the order seed 004 shows them; fields set later (output, approval)
+/// still come out in their place.
+const TASK_FIELD_ORDER: [&str; 20] = [
+    "id", "company_id", "agent_id", "title", "description", "status", "priority", "output", "cost", "metadata",
+    "created_at", "updated_at", "started_at", "completed_at", "approved_by", "approved_at", "approval_comment",
+    "rejected_by", "rejected_at", "rejection_reason",
+];
+
 impl Task {
     pub fn get(&self, key: &str) -> &str {
         self.fields.get(key).and_then(Value::as_str).unwrap_or_default()
+    }
+
+    /// The full task, as `GET /companies/:id/tasks/:taskId` serves it.
+    pub fn json(&self) -> Value {
+        let known = TASK_FIELD_ORDER.iter().filter_map(|k| Some(((*k).to_owned(), self.fields.get(*k)?.clone())));
+        let rest = self.fields.iter().filter(|(k, _)| !TASK_FIELD_ORDER.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone()));
+        Value::Object(known.chain(rest).collect())
     }
 
     pub fn summary(&self) -> Value {
@@ -77,7 +97,19 @@ pub struct Event {
     pub data: Value,
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+impl Event {
+    /// An item of the JSON activity list: the SSE `id` first, then the SSE `data`.
+    pub fn listed(&self) -> Value {
+        let mut item = Map::new();
+        item.insert("id".into(), Value::String(self.seq.to_string()));
+        if let Some(data) = self.data.as_object() {
+            item.extend(data.clone());
+        }
+        Value::Object(item)
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Data {
     pub credits: i64,
     pub companies: Vec<Company>,
@@ -94,18 +126,12 @@ impl Data {
     pub fn company_mut(&mut self, id: &str) -> Option<&mut Company> {
         self.companies.iter_mut().find(|c| c.id == id)
     }
+    pub fn task(&self, company_id: &str, task_id: &str) -> Option<&Task> {
+        self.tasks.iter().find(|t| t.get("id") == task_id && t.get("company_id") == company_id)
+    }
     pub fn task_mut(&mut self, company_id: &str, task_id: &str) -> Option<&mut Task> {
         self.tasks.iter_mut().find(|t| t.get("id") == task_id && t.get("company_id") == company_id)
     }
-}
-
-/// A stored response for `Idempotency-Key` replay.
-#[derive(Debug, Clone)]
-pub struct Stored {
-    pub fingerprint: String,
-    pub status: u16,
-    pub body: String,
-    pub at: Instant,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -134,75 +160,48 @@ pub struct LogEntry {
     pub headers: Map<String, Value>,
 }
 
-/// The rolling one-minute window of seed 000 "Rate Limits": a log of request instants.
-#[derive(Debug, Default)]
-pub struct Limiter {
-    starts: VecDeque<u64>,
-}
-
-pub struct Admission {
-    pub allowed: bool,
-    pub limit: usize,
-    pub remaining: usize,
-    /// Unix seconds at which the oldest request in the window leaves it.
-    pub reset: u64,
-}
-
-impl Limiter {
-    /// Takes a slot if the window has one.
-    pub fn admit(&mut self, rpm: usize, now: u64) -> Admission {
-        let allowed = self.peek(rpm, now).allowed;
-        if allowed {
-            self.starts.push_back(now);
-        }
-        Admission { allowed, ..self.peek(rpm, now) }
-    }
-
-    /// The window's figures, without taking a slot.
-    pub fn peek(&mut self, rpm: usize, now: u64) -> Admission {
-        while self.starts.front().is_some_and(|&t| now.saturating_sub(t) >= 60_000) {
-            self.starts.pop_front();
-        }
-        let oldest = self.starts.front().copied().unwrap_or(now);
-        Admission {
-            allowed: self.starts.len() < rpm,
-            limit: rpm,
-            remaining: rpm.saturating_sub(self.starts.len()),
-            reset: (oldest + 60_000).div_ceil(1000),
-        }
-    }
-}
-
 pub struct Account {
     pub key: String,
     pub plan: Plan,
     pub scope: Scope,
     pub user: String,
     pub revoked: bool,
+    /// The balance it starts with, and gets back on `POST /__mock/reset`.
+    pub starting_credits: i64,
     pub data: Mutex<Data>,
     pub limiter: Mutex<Limiter>,
-    pub in_flight: AtomicUsize,
+    pub in_flight: InFlight,
     pub events: broadcast::Sender<Arc<Event>>,
-    pub idempotency: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Option<Stored>>>>>,
+    pub idempotency: idempotency::Store,
     pub faults: Mutex<Vec<ArmedFault>>,
-    pub log: Mutex<Vec<LogEntry>>,
+    pub log: Mutex<VecDeque<LogEntry>>,
     pub log_seq: AtomicU64,
-    pub deliveries: Mutex<Vec<Value>>,
+    pub deliveries: Mutex<VecDeque<Value>>,
+}
+
+/// Keeps the latest `LOG_LIMIT` entries.
+pub fn push_capped<T>(log: &Mutex<VecDeque<T>>, entry: T) {
+    let mut log = lock(log);
+    if log.len() >= LOG_LIMIT {
+        log.pop_front();
+    }
+    log.push_back(entry);
 }
 
 impl Account {
-    fn new(key: &str, plan: Plan, scope: Scope, user: String, revoked: bool, credits: i64) -> Self {
+    fn new(key: &str, plan: Plan, scope: Scope, user: Option<String>, revoked: bool, credits: i64) -> Self {
         Self {
             key: key.to_owned(),
             plan,
             scope,
-            user,
+            user: user.unwrap_or_else(|| "user_demo".into()),
             revoked,
+            starting_credits: credits,
             data: Mutex::new(Data { credits, ..Data::default() }),
             limiter: Mutex::default(),
-            in_flight: AtomicUsize::new(0),
+            in_flight: InFlight::default(),
             events: broadcast::channel(4096).0,
-            idempotency: Mutex::default(),
+            idempotency: idempotency::Store::default(),
             faults: Mutex::default(),
             log: Mutex::default(),
             log_seq: AtomicU64::new(0),
@@ -214,11 +213,15 @@ impl Account {
     /// Broadcasting under the data lock keeps live order equal to sequence order.
     pub fn emit(&self, data: &mut Data, company_id: &str, event_type: &str, fields: Value, mock: &Mock) {
         data.event_seq += 1;
-        let mut body = json!({"type": event_type, "timestamp": rfc3339(now_ms()), "company_id": company_id});
-        if let (Some(obj), Value::Object(extra)) = (body.as_object_mut(), fields) {
-            obj.extend(extra);
+        // The seed's order: `type`, the event's own fields, `timestamp` last.
+        let mut body = Map::new();
+        body.insert("type".into(), event_type.into());
+        if let Value::Object(extra) = fields {
+            body.extend(extra);
         }
-        let event = Event { seq: data.event_seq, company_id: company_id.to_owned(), data: body };
+        body.insert("company_id".into(), company_id.into());
+        body.insert("timestamp".into(), rfc3339(now_ms()).into());
+        let event = Event { seq: data.event_seq, company_id: company_id.to_owned(), data: Value::Object(body) };
         data.events.push_back(event.clone());
         if data.events.len() > RETAINED_EVENTS {
             data.events.pop_front();
@@ -244,40 +247,47 @@ impl Account {
     }
 }
 
-/// Serializable snapshot of every account's data, for `--state`.
-#[derive(Serialize, Deserialize, Default)]
-struct Snapshot {
-    id_seq: u64,
-    accounts: HashMap<String, Data>,
-}
-
 pub struct Mock {
     pub config: Config,
     accounts: RwLock<HashMap<String, Arc<Account>>>,
-    id_seq: AtomicU64,
+    pub(crate) id_seq: AtomicU64,
     dirty: AtomicBool,
     rng: Mutex<u64>,
     pub(crate) webhooks: Option<tokio::sync::mpsc::UnboundedSender<(String, Arc<Event>)>>,
+    pub(crate) request_log: Option<RequestLog>,
 }
 
 impl Mock {
     pub fn new(config: Config, webhooks: Option<tokio::sync::mpsc::UnboundedSender<(String, Arc<Event>)>>) -> Self {
+        let seed = config.seed;
+        let request_log = (!config.quiet).then(RequestLog::to_stderr);
+        let mock = Self {
+            config,
+            accounts: RwLock::default(),
+            id_seq: AtomicU64::new(0),
+            dirty: AtomicBool::new(false),
+            rng: Mutex::new(seed | 1),
+            webhooks,
+            request_log,
+        };
+        let c = &mock.config;
         let mut accounts = HashMap::new();
-        let starter = config.plans.get("starter").copied().unwrap_or(Plan { rpm: 60, burst: 10 });
-        if !config.keys.iter().any(|k| k.key == DEMO_KEY) {
-            let demo = Account::new(DEMO_KEY, starter, Scope::ReadWrite, "user_demo".into(), false, config.credits);
+        if !c.keys.iter().any(|k| k.key == DEMO_KEY) {
+            let demo = Account::new(DEMO_KEY, mock.plan("starter"), Scope::ReadWrite, None, false, c.credits);
             accounts.insert(DEMO_KEY.to_owned(), Arc::new(demo));
         }
-        for k in &config.keys {
-            let plan = config.plans.get(&k.plan).copied().unwrap_or(starter);
-            let user = k.user.clone().unwrap_or_else(|| "user_demo".into());
-            let account = Account::new(&k.key, plan, k.scope.clone(), user, k.revoked, k.credits.unwrap_or(config.credits));
+        for k in &c.keys {
+            let account = Account::new(&k.key, mock.plan(&k.plan), k.scope.clone(), k.user.clone(), k.revoked, k.credits.unwrap_or(c.credits));
             accounts.insert(k.key.clone(), Arc::new(account));
         }
-        let seed = config.seed;
-        let mock = Self { config, accounts: RwLock::new(accounts), id_seq: AtomicU64::new(0), dirty: AtomicBool::new(false), rng: Mutex::new(seed | 1), webhooks };
+        *mock.accounts.write().unwrap_or_else(|e| e.into_inner()) = accounts;
         mock.load_snapshot();
         mock
+    }
+
+    /// A plan's limits; an unknown name (refused by the config parser) falls back to Starter's.
+    fn plan(&self, name: &str) -> Plan {
+        self.config.plans.get(name).or_else(|| self.config.plans.get("starter")).copied().unwrap_or(Plan { rpm: 60, burst: 10 })
     }
 
     /// The account behind a well-formed key, created on first use under `--open-keys`.
@@ -285,12 +295,17 @@ impl Mock {
         if let Some(a) = self.accounts.read().unwrap_or_else(|e| e.into_inner()).get(key) {
             return Some(a.clone());
         }
-        let plan = self.config.plans.get(self.config.open_keys.as_deref()?).copied()?;
+        let plan = self.config.open_keys.as_deref()?;
+        Some(self.add_account(key, plan))
+    }
+
+    /// A fresh read-write account for `key` on `plan` (or the one that won a race to exist).
+    pub(crate) fn add_account(&self, key: &str, plan: &str) -> Arc<Account> {
+        let plan = self.plan(plan);
         let mut accounts = self.accounts.write().unwrap_or_else(|e| e.into_inner());
-        let account = accounts
-            .entry(key.to_owned())
-            .or_insert_with(|| Arc::new(Account::new(key, plan, Scope::ReadWrite, "user_demo".into(), false, self.config.credits)));
-        Some(account.clone())
+        let account =
+            accounts.entry(key.to_owned()).or_insert_with(|| Arc::new(Account::new(key, plan, Scope::ReadWrite, None, false, self.config.credits)));
+        account.clone()
     }
 
     pub fn all_accounts(&self) -> Vec<Arc<Account>> {
@@ -319,6 +334,11 @@ impl Mock {
         self.dirty.store(true, Ordering::Relaxed);
     }
 
+    /// Whether something changed since the last call.
+    pub(crate) fn take_dirty(&self) -> bool {
+        self.dirty.swap(false, Ordering::Relaxed)
+    }
+
     fn deliver(&self, key: &str, event: Arc<Event>) {
         if let Some(tx) = &self.webhooks {
             let _ = tx.send((key.to_owned(), event));
@@ -326,56 +346,12 @@ impl Mock {
     }
 
     pub fn reset(&self, account: &Account) {
-        *lock(&account.data) = Data { credits: self.config.credits, ..Data::default() };
-        lock(&account.idempotency).clear();
+        *lock(&account.data) = Data { credits: account.starting_credits, ..Data::default() };
+        account.idempotency.clear();
         lock(&account.faults).clear();
         lock(&account.log).clear();
         lock(&account.deliveries).clear();
         self.mark_dirty();
-    }
-
-    fn load_snapshot(&self) {
-        let Some(path) = &self.config.state_file else { return };
-        let Ok(text) = std::fs::read_to_string(path) else { return };
-        let Ok(snapshot) = serde_json::from_str::<Snapshot>(&text) else {
-            eprintln!("capx-mock: ignoring unreadable state file {}", path.display());
-            return;
-        };
-        self.id_seq.store(snapshot.id_seq, Ordering::Relaxed);
-        for (key, data) in snapshot.accounts {
-            if let Some(account) = self.account(&key).or_else(|| self.restore_account(&key)) {
-                *lock(&account.data) = data;
-            }
-        }
-    }
-
-    fn restore_account(&self, key: &str) -> Option<Arc<Account>> {
-        let plan = self.config.plans.get("starter").copied()?;
-        let account = Arc::new(Account::new(key, plan, Scope::ReadWrite, "user_demo".into(), false, self.config.credits));
-        self.accounts.write().unwrap_or_else(|e| e.into_inner()).insert(key.to_owned(), account.clone());
-        Some(account)
-    }
-
-    /// Writes the snapshot atomically (temp file, then rename) when something changed.
-    pub fn save_snapshot(&self) -> std::io::Result<()> {
-        let Some(path) = &self.config.state_file else { return Ok(()) };
-        if !self.dirty.swap(false, Ordering::Relaxed) {
-            return Ok(());
-        }
-        let accounts = self.all_accounts();
-        let guards: Vec<_> = accounts.iter().map(|a| (a.key.clone(), lock(&a.data))).collect();
-        let snapshot = json!({
-            "id_seq": self.id_seq.load(Ordering::Relaxed),
-            "accounts": guards.iter().map(|(k, d)| (k.clone(), serde_json::to_value(&**d).unwrap_or(Value::Null))).collect::<Map<_, _>>(),
-        });
-        drop(guards);
-        let tmp = path.with_extension("tmp");
-        std::fs::write(&tmp, serde_json::to_vec(&snapshot).unwrap_or_default())?;
-        std::fs::rename(tmp, path)
-    }
-
-    pub fn snapshot_interval(&self) -> Duration {
-        Duration::from_secs(1)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Signed webhook delivery (Standard Webhooks, as DESIGN.md specifies), retried with
 //! exponential backoff under the same `webhook-id`.
 
-use crate::state::{lock, Event, Mock};
+use crate::state::{push_capped, Event, Mock};
 use crate::time::{now_ms, now_secs};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -13,9 +13,13 @@ use hyper_util::rt::TokioExecutor;
 use serde_json::json;
 use sha2::Sha256;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::mpsc::UnboundedReceiver;
 
-/// `v1,<base64 HMAC-SHA256(key, "{id}.{timestamp}.{body}")>`; `None` for a secret that is not base64.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `v1,<base64 HMAC-SHA256(key, "{id}.{timestamp}.{body}")>` (Standard Webhooks, as DESIGN.md
+/// specifies); `None` for a secret that is not base64.
 pub fn sign(secret: &str, msg_id: &str, timestamp: u64, body: &[u8]) -> Option<String> {
     let key = STANDARD.decode(secret.strip_prefix("whsec_").unwrap_or(secret)).ok()?;
     let mut mac = Hmac::<Sha256>::new_from_slice(&key).ok()?;
@@ -51,7 +55,8 @@ async fn deliver(
     })
     .to_string();
     let mut backoff = mock.config.webhook_backoff;
-    for attempt in 1..=mock.config.webhook_attempts.max(1) {
+    let attempts = mock.config.webhook_attempts.max(1);
+    for attempt in 1..=attempts {
         let timestamp = now_secs();
         let Some(signature) = sign(secret, &msg_id, timestamp, body.as_bytes()) else { return };
         let request = hyper::Request::post(url)
@@ -61,18 +66,25 @@ async fn deliver(
             .header("webhook-signature", signature)
             .body(Full::new(Bytes::from(body.clone())));
         let status = match request {
-            Ok(req) => client.request(req).await.map(|r| r.status().as_u16()).ok(),
+            // A receiver that never answers counts as a failed attempt, not a stuck one.
+            Ok(req) => tokio::time::timeout(ATTEMPT_TIMEOUT, client.request(req)).await.ok().and_then(Result::ok).map(|r| r.status().as_u16()),
             Err(_) => return,
         };
         if let Some(account) = mock.account(key) {
-            lock(&account.deliveries).push(json!({"webhook_id": msg_id, "event_seq": event.seq, "attempt": attempt, "status": status}));
+            let entry = json!({"webhook_id": msg_id, "event_seq": event.seq, "type": event.data.get("type"), "attempt": attempt, "status": status, "at_ms": now_ms()});
+            push_capped(&account.deliveries, entry);
         }
-        if status.is_some_and(|s| (200..300).contains(&s)) {
+        if status.is_some_and(|s| (200..300).contains(&s)) || attempt == attempts {
             return;
         }
         tokio::time::sleep(backoff).await;
         backoff *= 2;
     }
+}
+
+/// What `--webhook-secret` must look like: `whsec_` and base64 key bytes.
+pub fn valid_secret(secret: &str) -> bool {
+    secret.strip_prefix("whsec_").and_then(|b| STANDARD.decode(b).ok()).is_some_and(|k| !k.is_empty())
 }
 
 #[cfg(test)]

@@ -1,343 +1,482 @@
-//! capx-mock over real HTTP on 127.0.0.1: the seeds' contract, bullet by bullet.
+//! capx-mock over real HTTP on 127.0.0.1: paths, auth, the envelope and credits, the error
+//! table, validation, pagination and idempotency (seed 000), bullet by bullet.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
+use capx_mock::Config;
 use common::*;
 use serde_json::{json, Value};
 use std::collections::HashSet;
 
-fn key_config(key: &str, plan: &str, extra: Value) -> capx_mock::config::KeyConfig {
-    let mut v = json!({"key": key, "plan": plan});
-    v.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
-    serde_json::from_value(v).unwrap()
+fn docs(code: &str) -> String {
+    if code == "rate_limit_exceeded" {
+        "https://capx.ai/docs/api#rate-limits".into()
+    } else {
+        format!("https://capx.ai/docs/api#error-{code}")
+    }
+}
+
+/// An error in the envelope: `success: false` first, then `error` with code, message, docs.
+fn assert_error(r: &Reply, status: u16, code: &str) {
+    assert_eq!((r.status, r.code().as_str()), (status, code), "{}", r.text());
+    let body = r.json();
+    assert_eq!(body.as_object().unwrap().keys().collect::<Vec<_>>(), ["success", "error"], "{}", r.text());
+    assert_eq!(body["success"], false);
+    assert_eq!(body["error"].as_object().unwrap().keys().collect::<Vec<_>>(), ["code", "message", "docs"]);
+    assert_eq!(body["error"]["docs"], docs(code).as_str());
+    assert!(!body["error"]["message"].as_str().unwrap().is_empty());
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    r.rate();
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn auth_401_revoked_and_read_only_403() {
+async fn paths_health_and_unknown_routes() {
+    let server = start(|_| {}).await;
+    let addr = server.addr();
+    let health = raw(addr, "GET", "/health", &[], None).await.unwrap();
+    assert_eq!((health.status, health.json()), (200, json!({"success": true, "data": {"status": "ok"}})));
+    health.rate();
+    assert_eq!(server.base_url(), format!("http://{addr}/v1"));
+    let c = Client::new(&server);
+    assert_eq!(c.get("/v1/companies").await.status, 200);
+    // Outside /v1 nothing but /health and /__mock/ exists: the API is not at the root.
+    assert_error(&c.get("/companies").await, 404, "not_found");
+    assert_error(&raw(addr, "GET", "/v2/companies", &[], None).await.unwrap(), 404, "not_found");
+    assert_error(&c.get("/v1").await, 404, "not_found");
+    assert_error(&c.get("/v1/playbooks").await, 404, "not_found");
+    assert_error(&c.post("/v1/companies/co_x/unknown", "{}").await, 404, "not_found");
+    assert_error(&c.call("DELETE", "/v1/companies", None, &[]).await, 404, "not_found");
+    assert_error(&c.get("/__mock/nothing").await, 404, "not_found");
+    // Inside /v1, the key is checked first, as for any route.
+    assert_error(&raw(addr, "GET", "/v1/playbooks", &[], None).await.unwrap(), 401, "unauthorized");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn auth_401_and_read_only_403() {
     let server = start(|c| {
+        c.open_keys = None;
         c.keys.push(key_config("capx_sk_live_revoked1", "starter", json!({"revoked": true})));
         c.keys.push(key_config("capx_sk_test_reader", "pro", json!({"scope": "read_only"})));
+        c.keys.push(key_config("capx_sk_live_Mixed9Case", "pro", json!({})));
     })
     .await;
     let addr = server.addr();
-    let missing = raw(addr, "GET", "/v1/companies", &[], None).await.unwrap();
-    assert_eq!((missing.status, missing.code().as_str()), (401, "unauthorized"));
-    assert_eq!(missing.json()["error"]["docs"], "https://capx.ai/docs/api#error-unauthorized");
-    assert!(missing.header("x-ratelimit-limit").is_some(), "rate-limit headers on every response");
-    for bad in ["Bearer capx_pk_test_x", "Bearer capx_sk_prod_x", "capx_sk_test_abc", "Bearer capx_sk_test_a-b"] {
-        let r = raw(addr, "GET", "/v1/companies", &[("Authorization", bad)], None).await.unwrap();
-        assert_eq!(r.status, 401, "{bad}");
+    let get = |auth: Option<&'static str>| async move {
+        let headers: Vec<(&str, &str)> = auth.map(|a| ("Authorization", a)).into_iter().collect();
+        raw(addr, "GET", "/v1/companies", &headers, None).await.unwrap()
+    };
+    for bad in [
+        None,
+        Some(""),
+        Some("Bearer"),
+        Some("Bearer "),
+        Some("Basic capx_sk_test_demo"),
+        Some("capx_sk_test_demo"),
+        Some("Bearer capx_pk_test_demo"),
+        Some("Bearer capx_sk_prod_demo"),
+        Some("Bearer capx_sk_test_"),
+        Some("Bearer capx_sk_test_de-mo"),
+        Some("Bearer capx_sk_test_unknownkey"),
+        Some("Bearer capx_sk_live_revoked1"),
+    ] {
+        let r = get(bad).await;
+        assert_error(&r, 401, "unauthorized");
     }
-    assert_eq!(Client::with_key(&server, "capx_sk_live_revoked1").get("/v1/companies").await.status, 401);
+    assert!(get(None).await.json()["error"]["message"].as_str().unwrap().contains("Missing API key"));
+    assert!(get(Some("Bearer capx_sk_live_revoked1")).await.json()["error"]["message"].as_str().unwrap().contains("revoked"));
+    // The demo key exists without any config, on Starter; configured keys work, live or test.
+    let demo = get(Some("Bearer capx_sk_test_demo")).await;
+    assert_eq!((demo.status, demo.rate().0), (200, 60));
+    assert_eq!(get(Some("bearer capx_sk_live_Mixed9Case")).await.rate().0, 300);
+    // The control routes need a key too.
+    assert_error(&raw(addr, "GET", "/__mock/requests", &[], None).await.unwrap(), 401, "unauthorized");
+
     let reader = Client::with_key(&server, "capx_sk_test_reader");
     assert_eq!(reader.get("/v1/companies").await.status, 200);
-    let denied = reader.post("/v1/companies", r#"{"name":"x"}"#).await;
-    assert_eq!((denied.status, denied.code().as_str()), (403, "forbidden"));
+    for (method, path, body) in [
+        ("POST", "/v1/companies", Some(r#"{"name":"x"}"#)),
+        ("POST", "/v1/companies", Some("{malformed")),
+        ("PATCH", "/v1/companies/co_1/tasks/tsk_1", Some(r#"{"title":"x"}"#)),
+        ("DELETE", "/v1/companies/co_1", None),
+        ("POST", "/v1/companies/co_1/pause", None),
+    ] {
+        let r = reader.call(method, path, body, &[]).await;
+        assert_error(&r, 403, "forbidden");
+        assert!(r.json()["error"]["message"].as_str().unwrap().contains("read-only"));
+    }
+    assert_eq!(reader.account().await["credits_remaining"], 10_000 - 1, "a refused call costs nothing");
     server.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn envelope_and_credits() {
-    let server = start(|c| c.keys.push(key_config("capx_sk_test_poor", "pro", json!({"credits": 2})))).await;
+async fn envelope_keys_come_in_the_seeds_order() {
+    let server = start(|_| {}).await;
     let c = Client::new(&server);
-    let r = c.post("/v1/companies", r#"{"name":"Acme Research"}"#).await;
-    let body = r.json();
-    assert_eq!(body["success"], true);
-    assert_eq!(body["meta"], json!({"credits_used": 1, "credits_remaining": 9999}));
-    assert_eq!(body["data"]["status"], "running");
-    assert_eq!(body["data"]["governance_mode"], "autonomous");
-    let co = body["data"]["id"].as_str().unwrap().to_owned();
-    let t = c.post(&format!("/v1/companies/{co}/tasks"), r#"{"title":"Generate Q2 market report"}"#).await.json();
-    assert_eq!(t["meta"], json!({"credits_used": 2, "credits_remaining": 9997}), "a task costs 2 (seed 004)");
-    let failed = c.get("/v1/companies/co_nope").await;
-    assert_eq!(failed.json()["success"], false);
-    assert!(failed.json().get("meta").is_none());
-    assert_eq!(c.get(&format!("/v1/companies/{co}")).await.json()["meta"]["credits_remaining"], 9996, "errors cost nothing");
-    let poor = Client::with_key(&server, "capx_sk_test_poor");
-    let co2 = poor.company("autonomous").await;
-    let broke = poor.post(&format!("/v1/companies/{co2}/tasks"), r#"{"title":"x"}"#).await;
-    assert_eq!((broke.status, broke.code().as_str()), (403, "forbidden"));
-    assert_eq!(broke.json()["error"]["message"], "Credit balance exhausted");
+    let created = c.post("/v1/companies", r#"{"name":"Acme Research"}"#).await;
+    let text = created.text();
+    assert!(text.starts_with(r#"{"success":true,"data":{"id":"co_"#), "{text}");
+    assert!(text.contains(r#""name":"Acme Research","status":"running","governance_mode":"autonomous","created_at":""#), "{text}");
+    assert!(text.ends_with(r#"},"meta":{"credits_used":1,"credits_remaining":9999}}"#), "{text}");
+    let co = created.data()["id"].as_str().unwrap().to_owned();
+    let list = c.get("/v1/companies").await.text();
+    assert!(list.starts_with(r#"{"success":true,"data":[{"id":"#), "{list}");
+    assert!(list.ends_with(r#"],"meta":{"cursor":null,"has_more":false,"credits_used":1,"credits_remaining":9998}}"#), "{list}");
+    let body = r#"{"title":"Generate Q2 market report","description":"Research","agent_id":null,"priority":"high","metadata":{"department":"research","due_date":"2026-05-30"}}"#;
+    let task = c.post(&format!("/v1/companies/{co}/tasks"), body).await.data();
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&task), ["id", "company_id", "agent_id", "title", "description", "status", "priority", "metadata", "created_at"]);
+    assert_eq!(keys(&task["metadata"]), ["department", "due_date"], "the caller's metadata as sent");
+    let summary = c.get(&format!("/v1/companies/{co}/tasks")).await.data()[0].clone();
+    assert_eq!(keys(&summary), ["id", "title", "agent_id", "status", "priority", "created_at"]);
+    let path = format!("/v1/companies/{co}/tasks/{}", task["id"].as_str().unwrap());
+    let updated = c.patch(&path, r#"{"priority":"critical","description":"Updated scope"}"#).await.data();
+    assert_eq!(keys(&updated), ["id", "title", "priority", "description", "status", "updated_at"]);
+    c.tick().await;
+    c.tick().await;
+    let done = c.get(&path).await.data();
+    let order = ["id", "company_id", "agent_id", "title", "description", "status", "priority", "output", "cost", "metadata", "created_at", "updated_at", "started_at", "completed_at"];
+    assert_eq!(keys(&done), order, "{done}");
+    assert_eq!(keys(&done["output"]), ["summary", "artifacts"]);
     server.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn every_error_code_with_its_status() {
+async fn credits_two_for_a_task_one_for_anything_else() {
+    let server = start(|c| c.fail_rate = 0.0).await;
+    let c = Client::new(&server);
+    let gated = c.post("/v1/companies", r#"{"name":"Gated","governance_mode":"human_in_loop"}"#).await;
+    assert_eq!((gated.status, gated.json()["meta"].clone()), (201, json!({"credits_used": 1, "credits_remaining": 9999})));
+    let co = gated.data()["id"].as_str().unwrap().to_owned();
+    let tasks = format!("/v1/companies/{co}/tasks");
+    let created = c.post(&tasks, r#"{"title":"Generate Q2 market report"}"#).await;
+    assert_eq!(created.json()["meta"], json!({"credits_used": 2, "credits_remaining": 9997}), "seed 004: a task costs 2");
+    let task = format!("{tasks}/{}", created.data()["id"].as_str().unwrap());
+    let mut expected = 9997;
+    for (method, path, body) in [
+        ("GET", "/v1/companies".to_owned(), None),
+        ("GET", format!("/v1/companies/{co}"), None),
+        ("GET", tasks.clone(), None),
+        ("GET", task.clone(), None),
+        ("PATCH", task.clone(), Some(r#"{"priority":"low"}"#)),
+        ("POST", format!("{task}/approve"), Some(r#"{"comment":"ok"}"#)),
+        ("GET", format!("/v1/companies/{co}/agents"), None),
+        ("GET", format!("/v1/companies/{co}/activity"), None),
+        ("POST", format!("/v1/companies/{co}/pause"), None),
+        ("POST", format!("/v1/companies/{co}/resume"), None),
+    ] {
+        let r = c.call(method, &path, body, &[]).await;
+        expected -= 1;
+        assert_eq!((r.status, r.json()["meta"]["credits_used"].as_i64(), r.remaining()), (200, Some(1), expected), "{method} {path}");
+    }
+    // Failed calls cost nothing and carry no meta.
+    for (method, path) in [("GET", "/v1/companies/co_missing"), ("POST", tasks.as_str()), ("POST", "/v1/companies/co_missing/tasks")] {
+        let r = c.call(method, path, Some(r#"{"priority":"urgent"}"#), &[]).await;
+        assert!(r.status >= 400 && r.json().get("meta").is_none(), "{}", r.text());
+    }
+    assert_eq!(c.get("/v1/companies").await.remaining(), expected - 1);
+    // Opening the activity stream is one call.
+    let before = c.account().await["credits_remaining"].as_i64().unwrap();
+    let (text, _) = sse(server.addr(), &c.key, &format!("/v1/companies/{co}/activity?stream=true"), &[], 10_000, |t| t.starts_with("retry:")).await;
+    assert!(text.starts_with("retry:"));
+    assert_eq!(c.account().await["credits_remaining"].as_i64().unwrap(), before - 1);
+    // The agents' work is free.
+    c.tick().await;
+    assert_eq!(c.account().await["credits_remaining"].as_i64().unwrap(), before - 1);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn running_out_of_credits_refuses_calls_and_changes_nothing() {
+    let server = start(|c| c.keys.push(key_config("capx_sk_test_poor", "pro", json!({"credits": 4})))).await;
+    let poor = Client::with_key(&server, "capx_sk_test_poor");
+    assert_eq!(poor.account().await["credits_remaining"], 4);
+    let co = poor.company("autonomous").await;
+    let tasks = format!("/v1/companies/{co}/tasks");
+    assert_eq!(poor.post(&tasks, r#"{"title":"one"}"#).await.remaining(), 1);
+    let broke = poor.call("POST", &tasks, Some(r#"{"title":"two"}"#), &[("Idempotency-Key", "broke-1")]).await;
+    assert_error(&broke, 403, "forbidden");
+    assert_eq!(broke.json()["error"]["message"], "Insufficient credits: this request costs 2 and 1 remain");
+    let last = poor.get(&tasks).await;
+    assert_eq!((last.status, last.remaining(), last.data().as_array().unwrap().len()), (200, 0, 1), "the refused create made nothing");
+    let empty = poor.get(&tasks).await;
+    assert_error(&empty, 403, "forbidden");
+    assert_eq!(empty.json()["error"]["message"], "Insufficient credits: this request costs 1 and 0 remain");
+    let (text, _) = sse(server.addr(), &poor.key, &format!("{}/activity?stream=true", &tasks[..tasks.len() - 6]), &[], 10_000, |t| !t.is_empty()).await;
+    assert!(text.contains("\"forbidden\""), "a stream is refused too: {text}");
+    // The control API is free, and tops the balance up.
+    let set = poor.post("/__mock/credits", r#"{"credits_remaining":10}"#).await;
+    assert_eq!((set.status, set.json()["credits_remaining"].as_i64()), (200, Some(10)));
+    assert_eq!(poor.get(&tasks).await.remaining(), 9);
+    let retried = poor.call("POST", &tasks, Some(r#"{"title":"two"}"#), &[("Idempotency-Key", "broke-1")]).await;
+    assert_eq!((retried.status, retried.remaining()), (201, 7), "a refusal for credits is not kept for its Idempotency-Key");
+    // A reset gives back the key's configured starting balance.
+    assert_eq!(poor.post("/__mock/reset", "").await.status, 200);
+    assert_eq!(poor.account().await["credits_remaining"], 4);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_error_code_with_its_status_and_docs() {
+    let server = start(|c| c.keys.push(key_config("capx_sk_test_readonly", "pro", json!({"scope": "read_only"})))).await;
+    let c = Client::new(&server);
+    let co = c.company("autonomous").await;
+    let tasks = format!("/v1/companies/{co}/tasks");
+    let task = c.task(&co, "t").await["id"].as_str().unwrap().to_owned();
+    let reader = Client::with_key(&server, "capx_sk_test_readonly");
+    let fault = |kind: &'static str| [("X-Capx-Mock-Fault", kind)];
+    let cases: Vec<(Reply, u16, &str)> = vec![
+        (c.post(&tasks, "{not json").await, 400, "invalid_request"),
+        (c.get(&format!("{tasks}?limit=101")).await, 400, "invalid_request"),
+        (raw(server.addr(), "GET", &tasks, &[], None).await.unwrap(), 401, "unauthorized"),
+        (reader.post("/v1/companies", r#"{"name":"x"}"#).await, 403, "forbidden"),
+        (c.get(&format!("{tasks}/tsk_missing")).await, 404, "not_found"),
+        (c.post(&format!("{tasks}/{task}/approve"), "").await, 409, "conflict"),
+        (c.post(&tasks, r#"{"description":"no title"}"#).await, 422, "validation_error"),
+        (c.call("GET", &tasks, None, &fault("429")).await, 429, "rate_limit_exceeded"),
+        (c.call("GET", &tasks, None, &fault("500")).await, 500, "internal_error"),
+    ];
+    let mut seen = HashSet::new();
+    for (r, status, code) in cases {
+        assert_error(&r, status, code);
+        seen.insert(code);
+    }
+    assert_eq!(seen.len(), 8, "the seeds' whole error table");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn validation_422_and_malformed_400() {
     let server = start(|_| {}).await;
     let c = Client::new(&server);
     let co = c.company("autonomous").await;
     let tasks = format!("/v1/companies/{co}/tasks");
-    let cases: Vec<(Reply, u16, &str)> = vec![
-        (c.post(&tasks, "{not json").await, 400, "invalid_request"),
-        (c.post(&tasks, "[1]").await, 400, "invalid_request"),
-        (c.get(&format!("{tasks}?limit=101")).await, 400, "invalid_request"),
-        (c.get(&format!("{tasks}?limit=0")).await, 400, "invalid_request"),
-        (c.get(&format!("{tasks}?cursor=garbage")).await, 400, "invalid_request"),
-        (c.get(&format!("{tasks}?status=archived")).await, 400, "invalid_request"),
-        (c.get(&format!("{tasks}?since=yesterday")).await, 400, "invalid_request"),
-        (c.get("/v1/companies/co_missing").await, 404, "not_found"),
-        (c.get(&format!("{tasks}/tsk_missing")).await, 404, "not_found"),
-        (c.get("/v1/unknown").await, 404, "not_found"),
-        (c.call("DELETE", "/v1/companies", None, &[]).await, 404, "not_found"),
-        (c.post(&tasks, r#"{"description":"no title"}"#).await, 422, "validation_error"),
-        (c.post(&tasks, r#"{"title":""}"#).await, 422, "validation_error"),
-        (c.post(&tasks, r#"{"title":5}"#).await, 422, "validation_error"),
-        (c.post(&tasks, r#"{"title":"t","priority":"urgent"}"#).await, 422, "validation_error"),
-        (c.post(&tasks, r#"{"title":"t","metadata":"x"}"#).await, 422, "validation_error"),
-        (c.post(&tasks, r#"{"title":"t","agent_id":"ag_stranger"}"#).await, 422, "validation_error"),
-        (c.post("/v1/companies", r#"{"name":"x","governance_mode":"anarchy"}"#).await, 422, "validation_error"),
-        (c.post("/v1/companies", r#"{}"#).await, 422, "validation_error"),
-        (c.call("GET", "/v1/companies", None, &[("X-Capx-Mock-Fault", "500")]).await, 500, "internal_error"),
-        (c.call("GET", "/v1/companies", None, &[("X-Capx-Mock-Fault", "429")]).await, 429, "rate_limit_exceeded"),
-    ];
-    for (r, status, code) in cases {
-        assert_eq!((r.status, r.code().as_str()), (status, code), "{}", String::from_utf8_lossy(&r.body));
-        let docs = if code == "rate_limit_exceeded" { "https://capx.ai/docs/api#rate-limits".to_owned() } else { format!("https://capx.ai/docs/api#error-{code}") };
-        assert_eq!(r.json()["error"]["docs"], docs.as_str());
-        assert!(!r.json()["error"]["message"].as_str().unwrap().is_empty());
-        assert!(r.header("x-ratelimit-reset").is_some());
+    for body in [
+        r#"{}"#,
+        r#"{"description":"no title"}"#,
+        r#"{"title":null}"#,
+        r#"{"title":""}"#,
+        r#"{"title":"   "}"#,
+        r#"{"title":5}"#,
+        r#"{"title":["a"]}"#,
+        r#"{"title":{"a":1}}"#,
+        r#"{"title":"t","priority":"urgent"}"#,
+        r#"{"title":"t","priority":"HIGH"}"#,
+        r#"{"title":"t","priority":3}"#,
+        r#"{"title":"t","description":42}"#,
+        r#"{"title":"t","metadata":"x"}"#,
+        r#"{"title":"t","metadata":[1]}"#,
+        r#"{"title":"t","agent_id":7}"#,
+        r#"{"title":"t","agent_id":"ag_stranger"}"#,
+    ] {
+        assert_error(&c.post(&tasks, body).await, 422, "validation_error");
     }
-    c.post(&format!("/v1/companies/{co}/pause"), "").await;
-    let again = c.post(&format!("/v1/companies/{co}/pause"), "").await;
-    assert_eq!((again.status, again.code().as_str()), (409, "conflict"));
-    server.shutdown().await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn rolling_window_at_its_boundary() {
-    let server = start(|c| c.keys.push(key_config("capx_sk_test_starter", "starter", json!({})))).await;
-    let c = Client::with_key(&server, "capx_sk_test_starter");
-    for i in 0..60 {
-        let r = c.get("/v1/companies").await;
-        assert_eq!(r.status, 200, "request {}", i + 1);
-        assert_eq!(r.header("x-ratelimit-limit"), Some("60"));
-        assert_eq!(r.header("x-ratelimit-remaining").unwrap(), (59 - i).to_string());
+    for body in [r#"{}"#, r#"{"name":""}"#, r#"{"name":1}"#, r#"{"name":"x","governance_mode":"anarchy"}"#, r#"{"name":"x","governance_mode":true}"#] {
+        assert_error(&c.post("/v1/companies", body).await, 422, "validation_error");
     }
-    let limited = c.get("/v1/companies").await;
-    assert_eq!((limited.status, limited.code().as_str()), (429, "rate_limit_exceeded"));
-    assert_eq!(limited.json()["error"]["message"], "You have exceeded 60 requests per minute.");
-    assert_eq!(limited.header("x-ratelimit-remaining"), Some("0"));
-    let reset: u64 = limited.header("x-ratelimit-reset").unwrap().parse().unwrap();
-    let now = capx_mock::time::now_secs();
-    assert!(reset > now && reset <= now + 61, "reset {reset} is epoch seconds within the minute (now {now})");
-    assert!(limited.header("retry-after").unwrap().parse::<u64>().unwrap() >= 1);
-    // Control calls are outside the window.
-    assert_eq!(c.get("/__mock/requests").await.status, 200);
+    let t = c.task(&co, "kept").await["id"].as_str().unwrap().to_owned();
+    for body in [r#"{"title":""}"#, r#"{"priority":"urgent"}"#, r#"{"description":false}"#, r#"{"metadata":"x"}"#] {
+        assert_error(&c.patch(&format!("{tasks}/{t}"), body).await, 422, "validation_error");
+    }
+    for (body, message) in [
+        (r#"{}"#, "title is required"),
+        (r#"{"title":"t","priority":"urgent"}"#, "priority must be one of low, medium, high, critical"),
+        (r#"{"title":5}"#, "title must be a string"),
+    ] {
+        assert_eq!(c.post(&tasks, body).await.json()["error"]["message"], message);
+    }
+    for body in ["{not json", r#"{"title":"#, r#"{"title":"x",}"#, "[1]", r#""title""#, "null", "\u{0}"] {
+        let r = c.post(&tasks, body).await;
+        assert_error(&r, 400, "invalid_request");
+    }
+    assert!(c.post(&tasks, "{not json").await.json()["error"]["message"].as_str().unwrap().starts_with("Malformed JSON body"));
+    assert_error(&c.patch(&format!("{tasks}/{t}"), "{").await, 400, "invalid_request");
+    assert_eq!(c.get(&tasks).await.data().as_array().unwrap().len(), 1, "nothing invalid was created");
     server.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn burst_caps_requests_in_flight() {
-    let server = start(|c| {
-        c.plans.insert("tiny".into(), capx_mock::config::Plan { rpm: 1000, burst: 2 });
-        c.keys.push(key_config("capx_sk_test_tiny", "tiny", json!({})));
-    })
-    .await;
-    let addr = server.addr();
-    let slow = |_| async move {
-        raw(addr, "GET", "/v1/companies", &[("Authorization", "Bearer capx_sk_test_tiny"), ("X-Capx-Mock-Fault", "slow:400")], None).await.unwrap().status
-    };
-    let statuses = futures_util::future::join_all((0..3).map(slow)).await;
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 2, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 1, "{statuses:?}");
-    server.shutdown().await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn pagination_of_230_tasks_is_complete_and_stable() {
+async fn pagination_limits_and_the_end_of_a_list() {
     let server = start(|_| {}).await;
     let c = Client::new(&server);
     let co = c.company("autonomous").await;
-    let mut made = Vec::new();
-    for i in 0..230 {
-        made.push(c.task(&co, &format!("t{i}")).await["id"].as_str().unwrap().to_owned());
+    let tasks = format!("/v1/companies/{co}/tasks");
+    let empty = c.get(&tasks).await.json();
+    assert_eq!((empty["data"].clone(), empty["meta"]["cursor"].clone(), empty["meta"]["has_more"].clone()), (json!([]), Value::Null, json!(false)));
+    for i in 0..130 {
+        c.task(&co, &format!("t{i}")).await;
     }
-    let default = c.get(&format!("/v1/companies/{co}/tasks")).await.json();
-    assert_eq!(default["data"].as_array().unwrap().len(), 25, "default page size");
-    let (mut seen, mut cursor, mut sizes) = (Vec::new(), None::<String>, Vec::new());
-    loop {
-        let q = cursor.as_ref().map_or(String::new(), |c| format!("&cursor={c}"));
-        let page = c.get(&format!("/v1/companies/{co}/tasks?limit=100{q}")).await.json();
-        let items = page["data"].as_array().unwrap();
-        sizes.push(items.len());
-        seen.extend(items.iter().map(|t| t["id"].as_str().unwrap().to_owned()));
-        if seen.len() == 100 {
-            // Inserts during iteration go to the end and never shift the pages.
-            c.task(&co, "late").await;
-        }
-        match page["meta"]["cursor"].as_str() {
-            Some(next) => {
-                assert_eq!(page["meta"]["has_more"], true);
-                cursor = Some(next.to_owned());
-            }
-            None => {
-                assert_eq!((page["meta"]["cursor"].clone(), page["meta"]["has_more"].clone()), (Value::Null, json!(false)));
-                break;
-            }
-        }
+    let page = |q: String| {
+        let c = &c;
+        let tasks = &tasks;
+        async move { c.get(&format!("{tasks}?{q}")).await }
+    };
+    let default = page(String::new()).await.json();
+    assert_eq!((default["data"].as_array().unwrap().len(), default["meta"]["has_more"].clone()), (25, json!(true)), "default 25");
+    let cursor = default["meta"]["cursor"].as_str().unwrap();
+    assert!(!cursor.contains("tsk_") && !cursor.contains('{'), "opaque: {cursor}");
+    let max = page("limit=100".into()).await.json();
+    assert_eq!(max["data"].as_array().unwrap().len(), 100, "max 100");
+    let rest = page(format!("limit=100&cursor={}", max["meta"]["cursor"].as_str().unwrap())).await.json();
+    assert_eq!(rest["data"].as_array().unwrap().len(), 30);
+    assert_eq!((rest["meta"]["cursor"].clone(), rest["meta"]["has_more"].clone()), (Value::Null, json!(false)));
+    // A last page that is exactly full still ends with a null cursor.
+    let exact = page("limit=65".into()).await.json();
+    let end = page(format!("limit=65&cursor={}", exact["meta"]["cursor"].as_str().unwrap())).await.json();
+    assert_eq!((end["data"].as_array().unwrap().len(), end["meta"]["cursor"].clone(), end["meta"]["has_more"].clone()), (65, Value::Null, json!(false)));
+    for bad in ["limit=101", "limit=1000", "limit=0", "limit=-1", "limit=ten", "limit=", "cursor=garbage", "cursor=eyJpZCI6ImNvXzk5OSJ9"] {
+        let r = page(bad.into()).await;
+        assert_error(&r, 400, "invalid_request");
     }
-    assert_eq!(sizes, [100, 100, 31]);
-    assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 231, "no duplicates");
-    assert_eq!(&seen[..230], &made[..], "no gaps, creation order");
+    assert!(page("limit=101".into()).await.json()["error"]["message"].as_str().unwrap().contains("100"));
+    // A cursor of one list is refused by another.
+    let companies_cursor = {
+        c.company("autonomous").await;
+        c.get("/v1/companies?limit=1").await.json()["meta"]["cursor"].as_str().unwrap().to_owned()
+    };
+    assert_error(&page(format!("cursor={companies_cursor}")).await, 400, "invalid_request");
+    let second = c.get(&format!("/v1/companies?limit=1&cursor={companies_cursor}")).await.json();
+    assert_eq!((second["data"].as_array().unwrap().len(), second["meta"]["cursor"].clone()), (1, Value::Null));
+    let agents = c.get(&format!("/v1/companies/{co}/agents?limit=2")).await.json();
+    assert_eq!((agents["data"].as_array().unwrap().len(), agents["meta"]["has_more"].clone()), (2, json!(true)));
     server.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn idempotency_replays_conflicts_and_runs_once() {
+async fn pages_stay_stable_under_concurrent_inserts() {
+    let server = start(|_| {}).await;
+    let c = Client::new(&server);
+    let co = c.company("autonomous").await;
+    let tasks = format!("/v1/companies/{co}/tasks");
+    let mut made = Vec::new();
+    for i in 0..60 {
+        made.push(c.task(&co, &format!("early {i}")).await["id"].as_str().unwrap().to_owned());
+    }
+    // A writer inserts while the reader pages.
+    let writer = {
+        let (addr, key, co) = (server.addr(), c.key.clone(), co.clone());
+        tokio::spawn(async move {
+            let w = Client { addr, key };
+            for i in 0..40 {
+                w.task(&co, &format!("late {i}")).await;
+            }
+        })
+    };
+    let (mut seen, mut cursor, mut cursors) = (Vec::<String>::new(), None::<String>, Vec::new());
+    loop {
+        let q = cursor.as_ref().map_or(String::new(), |c| format!("&cursor={c}"));
+        let page = c.get(&format!("{tasks}?limit=7{q}")).await.json();
+        seen.extend(page["data"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_owned()));
+        match page["meta"]["cursor"].as_str() {
+            Some(next) => {
+                cursors.push((next.to_owned(), seen.len()));
+                cursor = Some(next.to_owned());
+            }
+            None => break,
+        }
+    }
+    writer.await.unwrap();
+    assert_eq!(&seen[..60], &made[..], "what existed comes first, in order, nothing lost");
+    assert_eq!(seen.iter().collect::<HashSet<_>>().len(), seen.len(), "nothing twice");
+    let all: Vec<String> = {
+        let first = c.get(&format!("{tasks}?limit=100")).await.json();
+        let mut ids: Vec<String> = first["data"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_owned()).collect();
+        assert_eq!(ids.len(), 100);
+        assert_eq!(first["meta"]["cursor"], Value::Null, "exactly 100 tasks: one full page, then the end");
+        ids.truncate(seen.len());
+        ids
+    };
+    assert_eq!(seen, all, "the pages, joined, are the list in creation order");
+    // A cursor still gives the very same page after all the inserts.
+    let (again, at) = cursors[3].clone();
+    let page = c.get(&format!("{tasks}?limit=7&cursor={again}")).await.data();
+    let ids: Vec<&str> = page.as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, all[at..at + 7].iter().map(String::as_str).collect::<Vec<_>>());
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn idempotency_replays_and_conflicts() {
     let server = start(|_| {}).await;
     let c = Client::new(&server);
     let co = c.company("autonomous").await;
     let path = format!("/v1/companies/{co}/tasks");
-    let first = c.call("POST", &path, Some(r#"{"title":"once"}"#), &[("Idempotency-Key", "req_unique_abc123")]).await;
-    let again = c.call("POST", &path, Some(r#"{"title":"once"}"#), &[("Idempotency-Key", "req_unique_abc123")]).await;
-    assert_eq!((first.status, again.status), (201, 201));
-    assert_eq!(first.body, again.body, "the original response");
-    assert_eq!(again.header("idempotent-replayed"), Some("true"));
-    let other = c.call("POST", &path, Some(r#"{"title":"different"}"#), &[("Idempotency-Key", "req_unique_abc123")]).await;
-    assert_eq!((other.status, other.code().as_str()), (409, "conflict"));
-    let addr = server.addr();
-    let auth = format!("Bearer {}", c.key);
+    let key = [("Idempotency-Key", "req_unique_abc123")];
+    let first = c.call("POST", &path, Some(r#"{"title":"once","priority":"high"}"#), &key).await;
+    assert_eq!((first.status, first.header("idempotent-replayed")), (201, None));
+    // The same request, serialized differently, is the same request.
+    let again = c.call("POST", &path, Some(r#"{ "priority": "high", "title": "once" }"#), &key).await;
+    assert_eq!((again.status, again.header("idempotent-replayed")), (201, Some("true")));
+    assert_eq!(first.body, again.body, "the stored original response, credits meta included");
+    again.rate();
+    assert_eq!(c.get(&path).await.remaining(), first.remaining() - 1, "a replay costs nothing");
+    for other in [r#"{"title":"different"}"#, r#"{"title":"once"}"#, ""] {
+        let r = c.call("POST", &path, Some(other), &key).await;
+        assert_error(&r, 409, "conflict");
+        assert!(r.json()["error"]["message"].as_str().unwrap().contains("Idempotency-Key"));
+    }
+    assert_error(&c.call("POST", "/v1/companies", Some(r#"{"title":"once","priority":"high"}"#), &key).await, 409, "conflict");
+    // Scoped to the API key: another key's identical request executes.
+    let stranger = Client::new(&server);
+    let theirs = stranger.company("autonomous").await;
+    let r = stranger.call("POST", &format!("/v1/companies/{theirs}/tasks"), Some(r#"{"title":"once","priority":"high"}"#), &key).await;
+    assert_eq!((r.status, r.header("idempotent-replayed")), (201, None));
+    // PATCH and DELETE too; a stored error is replayed as well. GETs ignore the header.
+    let task = format!("{path}/{}", first.data()["id"].as_str().unwrap());
+    let patch = [("Idempotency-Key", "patch-1")];
+    let p1 = c.call("PATCH", &task, Some(r#"{"priority":"low"}"#), &patch).await;
+    let p2 = c.call("PATCH", &task, Some(r#"{"priority":"low"}"#), &patch).await;
+    assert_eq!((p1.status, p2.header("idempotent-replayed"), p1.body == p2.body), (200, Some("true"), true));
+    let del = [("Idempotency-Key", "delete-1")];
+    let d1 = c.call("DELETE", &format!("/v1/companies/{co}"), None, &del).await;
+    let d2 = c.call("DELETE", &format!("/v1/companies/{co}"), None, &del).await;
+    assert_eq!((d1.status, d2.status, d2.header("idempotent-replayed")), (404, 404, Some("true")));
+    let g = c.call("GET", &path, None, &key).await;
+    assert_eq!((g.status, g.header("idempotent-replayed")), (200, None));
+    let log = c.requests().await;
+    assert_eq!(log.iter().filter(|r| r["idempotency_key"] == "req_unique_abc123").count(), 6, "GETs carry none in the log");
+    assert_eq!(log.iter().filter(|r| r["replayed"] == true).count(), 3);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fifty_concurrent_identical_posts_create_one_task() {
+    let server = start(|_| {}).await;
+    let c = Client::new(&server);
+    let co = c.company("autonomous").await;
+    let path = format!("/v1/companies/{co}/tasks");
+    let before = c.account().await["credits_remaining"].as_i64().unwrap();
+    let (addr, auth) = (server.addr(), format!("Bearer {}", c.key));
     let burst = (0..50).map(|_| {
         let (auth, path) = (auth.clone(), path.clone());
-        async move { raw(addr, "POST", &path, &[("Authorization", &auth), ("Idempotency-Key", "same-50")], Some(r#"{"title":"fifty"}"#)).await.unwrap() }
+        tokio::spawn(async move {
+            raw(addr, "POST", &path, &[("Authorization", &auth), ("Idempotency-Key", "same-50")], Some(r#"{"title":"fifty"}"#)).await.unwrap()
+        })
     });
-    let replies = futures_util::future::join_all(burst).await;
-    let ids: HashSet<String> = replies.iter().map(|r| r.data()["id"].as_str().unwrap().to_owned()).collect();
-    assert_eq!(ids.len(), 1, "50 concurrent duplicates executed once");
+    let replies: Vec<Reply> = futures_util::future::join_all(burst).await.into_iter().map(Result::unwrap).collect();
+    assert!(replies.iter().all(|r| r.status == 201), "{:?}", replies.iter().map(|r| r.status).collect::<Vec<_>>());
+    assert!(replies.iter().all(|r| r.body == replies[0].body), "every one got the original response");
+    assert_eq!(replies.iter().filter(|r| r.header("idempotent-replayed").is_none()).count(), 1, "one executed, 49 replayed");
     let list = c.get(&format!("{path}?limit=100")).await.data();
-    assert_eq!(list.as_array().unwrap().iter().filter(|t| t["title"] == "fifty").count(), 1);
-    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(list.as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap()).collect::<Vec<_>>(), ["fifty"]);
+    assert_eq!(c.account().await["credits_remaining"].as_i64().unwrap(), before - 2 - 1, "charged once, plus the list");
+    let created = c.events(&co).await.into_iter().filter(|e| e["type"] == "task.created").count();
+    assert_eq!(created, 1, "one task.created event");
     server.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn tasks_lifecycle_with_approval_gates() {
-    let server = start(|_| {}).await;
+async fn idempotency_keys_expire() {
+    let server = start(|c| c.idempotency_ttl = std::time::Duration::from_millis(300)).await;
     let c = Client::new(&server);
-    let co = c.company("human_in_loop").await;
-    let created = c
-        .post(
-            &format!("/v1/companies/{co}/tasks"),
-            r#"{"title":"Generate Q2 market report","description":"Research","priority":"high","metadata":{"department":"research"}}"#,
-        )
-        .await
-        .data();
-    let keys: HashSet<&str> = created.as_object().unwrap().keys().map(String::as_str).collect();
-    let expected: HashSet<&str> = ["id", "company_id", "agent_id", "title", "description", "status", "priority", "metadata", "created_at"].into();
-    assert_eq!(keys, expected, "seed 004's create response fields");
-    assert_eq!(created["status"], "pending_approval");
-    assert!(created["agent_id"].as_str().unwrap().starts_with("ag_"), "auto-assigned");
-    let id = created["id"].as_str().unwrap();
-    let base = format!("/v1/companies/{co}/tasks/{id}");
-    let upd = c.call("PATCH", &base, Some(r#"{"priority":"critical","description":"APAC too"}"#), &[]).await.data();
-    assert_eq!(upd.as_object().unwrap().keys().collect::<Vec<_>>().len(), 6);
-    assert_eq!((upd["priority"].as_str(), upd["description"].as_str()), (Some("critical"), Some("APAC too")));
-    let approved = c.post(&format!("{base}/approve"), r#"{"comment":"Approved. Prioritize APAC data."}"#).await.data();
-    assert_eq!(approved["status"], "pending");
-    assert_eq!(approved["approved_by"], "user_demo");
-    assert_eq!(approved["approval_comment"], "Approved. Prioritize APAC data.");
-    assert!(approved["approved_at"].is_string());
-    assert_eq!(c.post(&format!("{base}/approve"), "").await.status, 409);
-    assert_eq!(c.post(&format!("{base}/reject"), "").await.status, 409);
-    let other = c.task(&co, "dup").await;
-    let rejected = c.post(&format!("/v1/companies/{co}/tasks/{}/reject", other["id"].as_str().unwrap()), r#"{"reason":"Duplicate"}"#).await.data();
-    assert_eq!((rejected["status"].as_str(), rejected["rejection_reason"].as_str(), rejected["rejected_by"].as_str()), (Some("rejected"), Some("Duplicate"), Some("user_demo")));
-    assert_eq!(c.call("PATCH", &format!("/v1/companies/{co}/tasks/{}", other["id"].as_str().unwrap()), Some(r#"{"title":"x"}"#), &[]).await.status, 409);
-    let full = c.get(&base).await.data();
-    assert_eq!((full["approved_by"].as_str(), full["status"].as_str()), (Some("user_demo"), Some("pending")));
-    let filtered = c.get(&format!("/v1/companies/{co}/tasks?status=rejected&priority=medium")).await.data();
-    assert_eq!(filtered.as_array().unwrap().len(), 1);
-    assert_eq!(filtered[0].as_object().unwrap().len(), 6, "TaskSummary fields");
-    let future = c.get(&format!("/v1/companies/{co}/tasks?since=2999-01-01T00:00:00Z")).await.data();
-    assert_eq!(future, json!([]));
-    let past = c.get(&format!("/v1/companies/{co}/tasks?since=2000-01-01T00:00:00%2B02:00")).await.data();
-    assert_eq!(past.as_array().unwrap().len(), 2);
-    let other_co = c.company("autonomous").await;
-    assert_eq!(c.get(&format!("/v1/companies/{other_co}/tasks/{id}")).await.status, 404, "a task of another company");
+    let key = [("Idempotency-Key", "short-lived")];
+    let first = c.call("POST", "/v1/companies", Some(r#"{"name":"a"}"#), &key).await.data()["id"].clone();
+    let fresh = eventually("the key to expire", || async {
+        let r = c.call("POST", "/v1/companies", Some(r#"{"name":"a"}"#), &key).await;
+        r.header("idempotent-replayed").is_none().then(|| r.data()["id"].clone())
+    })
+    .await;
+    assert_ne!(first, fresh, "after the TTL the request executes again");
+    assert_eq!(Config::default().idempotency_ttl, std::time::Duration::from_secs(24 * 3600));
     server.shutdown().await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn agents_work_on_heartbeats_and_paused_companies_rest() {
-    let server = start(|c| c.fail_rate = 0.0).await;
-    let c = Client::new(&server);
-    let co = c.company("autonomous").await;
-    let t = c.task(&co, "Generate Q2 market report").await;
-    let path = format!("/v1/companies/{co}/tasks/{}", t["id"].as_str().unwrap());
-    c.tick().await;
-    let started = c.get(&path).await.data();
-    assert_eq!(started["status"], "in_progress");
-    assert!(started["started_at"].is_string() && started.get("completed_at").is_none());
-    c.tick().await;
-    let done = c.get(&path).await.data();
-    assert_eq!(done["status"], "completed");
-    assert!(done["output"]["summary"].is_string() && done["output"]["artifacts"].is_array());
-    assert!(done["cost"].as_f64().unwrap() > 0.0 && done["completed_at"].is_string());
-    let paused = c.company("autonomous").await;
-    c.post(&format!("/v1/companies/{paused}/pause"), "").await;
-    let idle = c.task(&paused, "waits").await;
-    c.tick().await;
-    c.tick().await;
-    assert_eq!(c.get(&format!("/v1/companies/{paused}/tasks/{}", idle["id"].as_str().unwrap())).await.data()["status"], "pending");
-    server.shutdown().await;
-
-    let failing = start(|c| c.fail_rate = 1.0).await;
-    let c = Client::new(&failing);
-    let co = c.company("autonomous").await;
-    let t = c.task(&co, "doomed").await;
-    c.tick().await;
-    c.tick().await;
-    let failed = c.get(&format!("/v1/companies/{co}/tasks/{}", t["id"].as_str().unwrap())).await.data();
-    assert_eq!(failed["status"], "failed");
-    let events = c.get(&format!("/v1/companies/{co}/activity?limit=100")).await.data();
-    assert!(events.as_array().unwrap().iter().any(|e| e["type"] == "agent.error"));
-    failing.shutdown().await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn request_log_redacts_the_key_and_cors_preflight() {
-    let server = start(|_| {}).await;
-    let c = Client::new(&server);
-    c.get("/v1/companies").await;
-    let log = c.requests().await;
-    assert_eq!(log.len(), 1);
-    assert_eq!(log[0]["headers"]["authorization"], "[redacted]");
-    assert!(!serde_json::to_string(&log).unwrap().contains(&c.key));
-    let pre = raw(
-        server.addr(),
-        "OPTIONS",
-        "/v1/companies",
-        &[("Origin", "http://127.0.0.1:9"), ("Access-Control-Request-Method", "POST"), ("Access-Control-Request-Headers", "authorization,idempotency-key")],
-        None,
-    )
-    .await
-    .unwrap();
-    assert_eq!(pre.status, 204);
-    assert_eq!(pre.header("access-control-allow-origin"), Some("*"));
-    assert!(pre.header("access-control-allow-methods").unwrap().contains("PATCH"));
-    assert_eq!(pre.header("access-control-allow-headers"), Some("authorization,idempotency-key"));
-    let get = c.call("GET", "/v1/companies", None, &[("Origin", "http://x")]).await;
-    assert!(get.header("access-control-expose-headers").unwrap().contains("X-RateLimit-Reset"));
-    server.shutdown().await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn state_survives_a_restart() {
-    let file = std::env::temp_dir().join(format!("capx-mock-state-{}.json", std::process::id()));
-    let _ = std::fs::remove_file(&file);
-    let key = fresh_key();
-    let path = file.clone();
-    let server = start(|c| c.state_file = Some(path)).await;
-    let c = Client::with_key(&server, &key);
-    let co = c.company("human_in_loop").await;
-    let t = c.task(&co, "persisted").await;
-    server.shutdown().await;
-    let path = file.clone();
-    let again = start(|c| c.state_file = Some(path)).await;
-    let c = Client::with_key(&again, &key);
-    let got = c.get(&format!("/v1/companies/{co}/tasks/{}", t["id"].as_str().unwrap())).await;
-    assert_eq!((got.status, got.data()["title"].as_str()), (200, Some("persisted")));
-    assert_ne!(c.company("autonomous").await, co, "ids continue, never reused");
-    again.shutdown().await;
-    let _ = std::fs::remove_file(&file);
 }

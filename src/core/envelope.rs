@@ -3,6 +3,7 @@
 use super::error::{code, ApiError};
 use super::json::JsonView;
 use super::rate_limit::RateLimit;
+use super::text::decimal;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Envelope<V> {
@@ -27,7 +28,7 @@ pub fn parse_envelope<V: JsonView>(
     let rate_limit = RateLimit::from_headers(&header);
     let invalid = |what: &str| ApiError {
         code: code::INVALID_RESPONSE.to_owned(),
-        message: format!("HTTP {status}: expected a Capx JSON envelope, {what}"),
+        message: ["HTTP ", &decimal(status.into()), ": expected a Capx JSON envelope, ", what].concat(),
         status: Some(status),
         docs: None,
         rate_limit,
@@ -65,7 +66,7 @@ pub fn parse_envelope<V: JsonView>(
 fn check_meta<V: JsonView>(meta: &V) -> Result<(Option<String>, bool), String> {
     for key in ["credits_used", "credits_remaining"] {
         if meta.field(key).and_then(|v| v.as_f64()).is_none() {
-            return Err(format!("meta.{key} is missing or not a number"));
+            return Err(["meta.", key, " is missing or not a number"].concat());
         }
     }
     let cursor = match meta.field("cursor") {
@@ -91,7 +92,7 @@ fn describe_body(body: &str) -> String {
     if shown.len() < trimmed.len() {
         shown.push('…');
     }
-    format!("got \"{shown}\"")
+    ["got \"", &shown, "\""].concat()
 }
 
 #[cfg(test)]

@@ -1,14 +1,19 @@
 //! Pure logic with no JavaScript in it: unit-tested natively with `cargo test`.
 
+pub mod activity;
+pub mod base64;
 pub mod envelope;
 pub mod error;
 pub mod json;
+pub mod json_check;
 pub mod models;
+pub mod proxy;
 pub mod rate_limit;
 pub mod request;
 pub mod retry;
 pub mod route;
 pub mod sse;
 pub mod status;
+pub mod text;
 pub mod throttle;
 pub mod webhook;

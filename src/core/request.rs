@@ -2,13 +2,14 @@
 //! malformed URL, id or key never leaves the process.
 
 use super::error::ApiError;
+use super::text::find;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.capx.ai/v1";
 
 /// A `baseUrl` is an absolute http(s) URL with no query, fragment or credentials; its
 /// trailing slash is dropped so that paths join with exactly one.
 pub fn normalize_base_url(url: &str) -> Result<String, ApiError> {
-    let bad = || ApiError::invalid_config(format!("baseUrl must be an absolute http(s) URL without query or credentials, got \"{url}\""));
+    let bad = || ApiError::invalid_config(["baseUrl must be an absolute http(s) URL without query or credentials, got \"", url, "\""].concat());
     let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).ok_or_else(bad)?;
     let host = rest.split('/').next().unwrap_or_default();
     if host.is_empty() || host.contains('@') || url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '?' || c == '#') {
@@ -35,18 +36,18 @@ pub fn check_api_key(key: &str) -> Result<(), ApiError> {
 /// One path segment built from a caller's id, such as a company or task id.
 pub fn id_segment(name: &str, id: &str) -> Result<String, ApiError> {
     if id.is_empty() {
-        return Err(ApiError::invalid_config(format!("{name} must be a non-empty string")));
+        return Err(ApiError::invalid_config([name, " must be a non-empty string"].concat()));
     }
-    if id.contains('/') || id.contains("..") {
-        return Err(ApiError::invalid_config(format!("{name} must not contain '/' or '..', got \"{id}\"")));
+    if id.contains('/') || find(id, "..").is_some() {
+        return Err(ApiError::invalid_config([name, " must not contain '/' or '..', got \"", id, "\""].concat()));
     }
     Ok(percent_encode(id))
 }
 
 /// A caller-supplied path for `request()`: relative to `baseUrl`, never another origin.
 pub fn check_relative_path(path: &str) -> Result<String, ApiError> {
-    let bad = |why: &str| ApiError::invalid_config(format!("path \"{path}\" {why}"));
-    if path.contains("://") || path.starts_with("//") {
+    let bad = |why: &str| ApiError::invalid_config(["path \"", path, "\" ", why].concat());
+    if find(path, "://").is_some() || path.starts_with("//") {
         return Err(bad("must be relative to baseUrl, not an absolute URL"));
     }
     if path.chars().any(|c| c.is_whitespace() || c.is_control() || c == '?' || c == '#') {
@@ -59,14 +60,14 @@ pub fn check_relative_path(path: &str) -> Result<String, ApiError> {
     if path.is_empty() {
         return Err(bad("is empty"));
     }
-    Ok(format!("/{path}"))
+    Ok(["/", path].concat())
 }
 
 pub fn normalize_method(method: &str) -> Result<&'static str, ApiError> {
     ["GET", "POST", "PATCH", "PUT", "DELETE"]
         .into_iter()
         .find(|m| m.eq_ignore_ascii_case(method))
-        .ok_or_else(|| ApiError::invalid_config(format!("method must be GET, POST, PATCH, PUT or DELETE, got \"{method}\"")))
+        .ok_or_else(|| ApiError::invalid_config(["method must be GET, POST, PATCH, PUT or DELETE, got \"", method, "\""].concat()))
 }
 
 /// Seed 000 "Idempotency Keys": every mutating request carries one.
@@ -106,9 +107,14 @@ pub fn percent_encode(s: &str) -> String {
 pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    let part = |r: std::ops::Range<usize>| hex.get(r).unwrap_or_default().to_owned();
-    format!("{}-{}-{}-{}-{}", part(0..8), part(8..12), part(12..16), part(16..20), part(20..32))
+    let mut out = String::with_capacity(36);
+    for (i, byte) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        out.extend(super::text::hex_byte(*byte));
+    }
+    out
 }
 
 #[cfg(test)]

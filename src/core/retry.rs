@@ -63,14 +63,16 @@ pub fn ms_until_reset(reset_secs: u64, now_ms: f64) -> u64 {
 /// "Sun, 06 Nov 1994 08:49:37 GMT" to Unix seconds.
 fn parse_imf_fixdate(s: &str) -> Option<i64> {
     let mut parts = s.split_ascii_whitespace().skip(1);
-    let day: i64 = parts.next()?.parse().ok()?;
+    // Parsed unsigned (as every other number here is) and widened: one parser in the binary.
+    let number = |p: &str| p.parse::<u64>().ok().and_then(|n| i64::try_from(n).ok());
+    let day = number(parts.next()?)?;
     let month_name = parts.next()?;
     let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         .iter()
         .position(|m| *m == month_name)? as i64
         + 1;
-    let year: i64 = parts.next()?.parse().ok()?;
-    let mut hms = parts.next()?.split(':').map(|p| p.parse::<i64>().ok());
+    let year = number(parts.next()?)?;
+    let mut hms = parts.next()?.split(':').map(number);
     let (h, m, sec) = (hms.next()??, hms.next()??, hms.next()??);
     if parts.next() != Some("GMT") || !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 {
         return None;

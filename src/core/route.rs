@@ -28,7 +28,7 @@ enum Segment {
 
 impl Route {
     pub fn parse(pattern: &str) -> Result<Self, ApiError> {
-        let bad = || ApiError::invalid_config(format!("allow entry \"{pattern}\" must look like \"GET /companies/:companyId\""));
+        let bad = || ApiError::invalid_config(["allow entry \"", pattern, "\" must look like \"GET /companies/:companyId\""].concat());
         let (method, path) = pattern.trim().split_once(' ').ok_or_else(bad)?;
         let method = super::request::normalize_method(method).map_err(|_| bad())?.to_owned();
         let path = path.trim();

@@ -25,10 +25,13 @@ pub enum SseError {
     LineTooLong { limit: usize },
 }
 
-impl std::fmt::Display for SseError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl SseError {
+    pub fn message(&self) -> String {
         match self {
-            Self::LineTooLong { limit } => write!(f, "an event stream line or event exceeded {limit} bytes"),
+            Self::LineTooLong { limit } => {
+                let limit = super::text::decimal(i64::try_from(*limit).unwrap_or(i64::MAX));
+                ["an event stream line or event exceeded ", &limit, " bytes"].concat()
+            }
         }
     }
 }
@@ -90,6 +93,12 @@ impl SseDecoder {
         while let Some(end) = rest.iter().position(|&b| b == b'\r' || b == b'\n') {
             let (head, tail) = rest.split_at(end);
             if self.line.is_empty() {
+                // A line that came whole in one chunk is held to the same limit as one
+                // buffered across chunks: how the network cut the stream never changes
+                // whether it fails.
+                if head.len() > self.max_line {
+                    return self.fail();
+                }
                 self.line_done(head, out)?;
             } else {
                 self.buffer(head)?;

@@ -22,7 +22,7 @@ pub struct Companies {
 }
 
 fn company_path(id: &JsValue, action: &str) -> Result<String, ApiError> {
-    Ok(format!("/companies/{}{action}", id_arg("companyId", id)?))
+    Ok(["/companies/", &id_arg("companyId", id)?, action].concat())
 }
 
 impl Companies {

@@ -19,11 +19,11 @@ pub struct Tasks {
 }
 
 fn tasks_path(company_id: &JsValue) -> Result<String, ApiError> {
-    Ok(format!("/companies/{}/tasks", id_arg("companyId", company_id)?))
+    Ok(["/companies/", &id_arg("companyId", company_id)?, "/tasks"].concat())
 }
 
 fn task_path(company_id: &JsValue, task_id: &JsValue, action: &str) -> Result<String, ApiError> {
-    Ok(format!("{}/{}{action}", tasks_path(company_id)?, id_arg("taskId", task_id)?))
+    Ok([&tasks_path(company_id)?, "/", &id_arg("taskId", task_id)?, action].concat())
 }
 
 impl Tasks {

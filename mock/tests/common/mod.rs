@@ -28,6 +28,36 @@ impl Reply {
     pub fn code(&self) -> String {
         self.json()["error"]["code"].as_str().unwrap_or_default().to_owned()
     }
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    pub fn remaining(&self) -> i64 {
+        self.json()["meta"]["credits_remaining"].as_i64().unwrap()
+    }
+    /// `X-RateLimit-Limit`, `-Remaining`, `-Reset`, all present and numeric.
+    pub fn rate(&self) -> (u64, u64, u64) {
+        let n = |h: &str| self.header(h).unwrap_or_else(|| panic!("no {h}")).parse::<u64>().unwrap();
+        (n("x-ratelimit-limit"), n("x-ratelimit-remaining"), n("x-ratelimit-reset"))
+    }
+}
+
+/// Polls `f` every 20 ms until it gives `Some`, for at most 30 s: the machine may be slow,
+/// and no test depends on how fast.
+pub async fn eventually<T, Fut: std::future::Future<Output = Option<T>>>(what: &str, mut f: impl FnMut() -> Fut) -> T {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        if let Some(v) = f().await {
+            return v;
+        }
+        assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+pub fn key_config(key: &str, plan: &str, extra: Value) -> capx_mock::config::KeyConfig {
+    let mut v = serde_json::json!({"key": key, "plan": plan});
+    v.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    serde_json::from_value(v).unwrap()
 }
 
 pub async fn start(configure: impl FnOnce(&mut Config)) -> MockServer {
@@ -114,6 +144,16 @@ impl Client {
     }
     pub async fn post(&self, path: &str, body: &str) -> Reply {
         self.call("POST", path, Some(body), &[]).await
+    }
+    pub async fn patch(&self, path: &str, body: &str) -> Reply {
+        self.call("PATCH", path, Some(body), &[]).await
+    }
+    /// `GET /__mock/account`: plan, balance, requests in flight, the rate window.
+    pub async fn account(&self) -> Value {
+        self.get("/__mock/account").await.json()
+    }
+    pub async fn events(&self, company: &str) -> Vec<Value> {
+        self.get(&format!("/v1/companies/{company}/activity?limit=100")).await.data().as_array().unwrap().clone()
     }
     pub async fn company(&self, mode: &str) -> String {
         let r = self.post("/v1/companies", &format!(r#"{{"name":"Acme","governance_mode":"{mode}"}}"#)).await;

@@ -154,6 +154,27 @@ fn a_line_that_never_ends_is_an_error_not_growth() {
 }
 
 #[test]
+fn a_long_line_fails_however_it_was_chunked() {
+    // Found by fuzzing (fuzz/regressions/sse): a complete line over the limit passed when it
+    // arrived in one chunk and failed when it was buffered across chunks.
+    let input = b"event: much-too-long\ndata: x\n\n";
+    let mut out = Vec::new();
+    let mut d = SseDecoder::with_max_line(8);
+    assert_eq!(d.feed(input, &mut out), Err(SseError::LineTooLong { limit: 8 }));
+    let mut d = SseDecoder::with_max_line(8);
+    let fed: Vec<_> = input.chunks(1).map(|c| d.feed(c, &mut out)).collect();
+    assert_eq!(fed.iter().position(Result::is_err), Some(8), "fails as the 9th byte of the line arrives");
+    assert!(out.is_empty());
+    let mut d = SseDecoder::with_max_line(0);
+    assert!(d.feed(b"\xF0\n", &mut out).is_err(), "the fuzzer's minimized input");
+    // A line of exactly the limit still passes, in one chunk or many.
+    let (whole, _) = decode_chunks(&[b"event: x\ndata: y\n\n"]);
+    let mut d = SseDecoder::with_max_line(8);
+    d.feed(b"event: x\ndata: y\n\n", &mut out).unwrap();
+    assert_eq!((whole, out), (vec![ev("x", "y", "")], vec![ev("x", "y", "")]));
+}
+
+#[test]
 fn reconnecting_keeps_the_id_and_retry() {
     let (_, mut d) = decode_chunks(&[b"retry: 10\nid: 5\ndata: a\n\ndata: partial"]);
     d.finish();

@@ -1,0 +1,259 @@
+//! What every `/v1` request goes through, in order: auth (401), the burst and rolling-window
+//! limits (429), fault injection, the activity stream, scope (403), the body (400),
+//! `Idempotency-Key` replay or execution of the route, the faults that strike after the
+//! commit, and the account's request log.
+
+use crate::api::{self, Call};
+use crate::config::Scope;
+use crate::faults::{self, Fault};
+use crate::http::{self, Resp};
+use crate::idempotency::{self, Decision, Fingerprint, Stored};
+use crate::limiter::Admission;
+use crate::server::{header, ConnKill};
+use crate::state::{lock, push_capped, Account, LogEntry, Mock};
+use crate::time::{now_ms, now_secs};
+use crate::{query, sse};
+use axum::body::{to_bytes, Body};
+use axum::extract::Request;
+use axum::http::HeaderMap;
+use serde_json::{Map, Value};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+const MAX_BODY: usize = 1 << 20;
+
+/// `Bearer capx_sk_(live|test)_<alnum>` (seed 000 "Authentication").
+fn bearer_key(headers: &HeaderMap) -> Result<String, &'static str> {
+    let value = header(headers, "authorization").ok_or("Missing API key: send Authorization: Bearer capx_sk_...")?;
+    let (scheme, key) = value.split_once(' ').ok_or("The Authorization header must be \"Bearer <key>\"")?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err("The Authorization header must be \"Bearer <key>\"");
+    }
+    let key = key.trim();
+    let body = key.strip_prefix("capx_sk_live_").or_else(|| key.strip_prefix("capx_sk_test_")).ok_or("Invalid API key")?;
+    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err("Invalid API key");
+    }
+    Ok(key.to_owned())
+}
+
+/// The key's account, or why the request is a 401.
+pub fn authenticate(mock: &Mock, headers: &HeaderMap) -> Result<Arc<Account>, &'static str> {
+    match mock.account(&bearer_key(headers)?) {
+        Some(account) if !account.revoked => Ok(account),
+        Some(_) => Err("This API key has been revoked"),
+        None => Err("Invalid API key"),
+    }
+}
+
+pub fn unauthorized(message: &str) -> Resp {
+    http::error(401, "unauthorized", message)
+}
+
+fn is_mutation(method: &str) -> bool {
+    matches!(method, "POST" | "PATCH" | "PUT" | "DELETE")
+}
+
+pub async fn api(mock: &Arc<Mock>, req: Request) -> Resp {
+    let account = match authenticate(mock, req.headers()) {
+        Ok(a) => a,
+        Err(message) => return unauthorized(message),
+    };
+    let method = req.method().as_str().to_owned();
+    let path = req.uri().path().to_owned();
+    let query = req.uri().query().unwrap_or_default().to_owned();
+    let headers = req.headers().clone();
+    let kill = req.extensions().get::<ConnKill>().cloned();
+    let mut entry = log_entry(&account, &method, &path, &query, &headers);
+    let plan = account.plan;
+
+    let Some(_in_flight) = account.in_flight.enter(plan.burst) else {
+        let window = lock(&account.limiter).peek(plan.rpm, now_ms());
+        let message = format!("More than {} requests in flight: this plan's burst limit", plan.burst);
+        return finish(&account, entry, limited(&window, &message));
+    };
+    let admission = lock(&account.limiter).admit(plan.rpm, now_ms());
+    if !admission.allowed {
+        return finish(&account, entry, limited(&admission, &format!("You have exceeded {} requests per minute.", plan.rpm)));
+    }
+    let with_rate = |mut r: Resp| {
+        http::rate_headers(&mut r, &admission);
+        r
+    };
+
+    let fault = match choose_fault(mock, &account, &headers, &method, &path) {
+        Ok(f) => f,
+        Err(message) => return finish(&account, entry, with_rate(http::error(400, "invalid_request", &message))),
+    };
+    entry.fault = fault.as_ref().map(|(_, name)| name.clone());
+    let fault = fault.map(|(f, _)| f);
+    match fault {
+        Some(Fault::ServerError) => {
+            return finish(&account, entry, with_rate(http::error(500, "internal_error", "Unexpected server error (injected)")));
+        }
+        Some(Fault::RateLimited) => {
+            let window = Admission { allowed: false, remaining: 0, reset: now_secs() + 1, ..admission };
+            return finish(&account, entry, limited(&window, &format!("You have exceeded {} requests per minute.", plan.rpm)));
+        }
+        Some(Fault::Html502) => return finish(&account, entry, with_rate(http::text(502, "text/html", faults::BAD_GATEWAY_PAGE))),
+        Some(f) => {
+            if let Some(delay) = f.delay() {
+                tokio::time::sleep(delay).await;
+            }
+        }
+        None => {}
+    }
+
+    let segments: Vec<&str> = path.trim_start_matches("/v1").split('/').filter(|s| !s.is_empty()).collect();
+    let pairs = query::parse(&query);
+    if let (["companies", company_id, "activity"], "GET") = (segments.as_slice(), method.as_str()) {
+        let wants_stream = pairs.iter().any(|(k, v)| k == "stream" && v == "true")
+            && header(&headers, "accept").is_some_and(|a| a.contains("text/event-stream"));
+        if wants_stream {
+            let drop_after = match fault {
+                Some(Fault::SseDrop(n)) => Some(n),
+                _ => None,
+            };
+            let last_id = header(&headers, "last-event-id").and_then(|v| v.trim().parse::<u64>().ok());
+            return finish(&account, entry, with_rate(sse::open(mock, &account, company_id, last_id, drop_after)));
+        }
+    }
+
+    if is_mutation(&method) && account.scope == Scope::ReadOnly {
+        return finish(&account, entry, with_rate(http::error(403, "forbidden", "This API key is read-only: it cannot make changes")));
+    }
+    let body = match read_json(req.into_body()).await {
+        Ok(b) => b,
+        Err(message) => return finish(&account, entry, with_rate(http::error(400, "invalid_request", &message))),
+    };
+
+    let fingerprint = Fingerprint { method: method.clone(), path: path.clone(), query: query.clone(), body: body.clone() };
+    let call = Call { method: &method, segments, query: pairs, body };
+    let (status, text, replayed) = match entry.idempotency_key.clone() {
+        Some(key) => {
+            let ttl_ms = u64::try_from(mock.config.idempotency_ttl.as_millis()).unwrap_or(u64::MAX);
+            let slot = account.idempotency.slot(&key, ttl_ms);
+            // Concurrent duplicates queue here; the first executes, the rest replay.
+            let mut stored = slot.lock().await;
+            match idempotency::decide(&stored, &fingerprint, ttl_ms) {
+                Decision::Replay { status, body } => (status, body, true),
+                Decision::Conflict => {
+                    let message = format!("Idempotency-Key {key:?} was already used with a different request");
+                    (409, http::error_body("conflict", &message), false)
+                }
+                Decision::Execute => {
+                    let result = api::execute(mock, &account, &call);
+                    let executed = result.is_ok();
+                    let (status, text) = http::envelope(result.unwrap_or_else(|refused| refused));
+                    if executed {
+                        *stored = Some(Stored { fingerprint, status, body: text.clone(), at_ms: now_ms() });
+                        mock.mark_dirty();
+                    }
+                    (status, text, false)
+                }
+            }
+        }
+        None => {
+            let (status, text) = http::envelope(api::execute(mock, &account, &call).unwrap_or_else(|refused| refused));
+            (status, text, false)
+        }
+    };
+    entry.replayed = replayed;
+    // The figures after this request, which a replay or a slow one may have seen change.
+    let window = lock(&account.limiter).peek(plan.rpm, now_ms());
+
+    match fault {
+        Some(Fault::DropAfterCommit) => {
+            finish(&account, entry, http::text(status, "application/json", Body::empty()));
+            if let Some(ConnKill(kill)) = kill {
+                kill.notify_one();
+            }
+            // The connection task drops this future along with the socket.
+            std::future::pending::<Resp>().await
+        }
+        Some(Fault::Truncate) => {
+            let head = hyper::body::Bytes::copy_from_slice(text.as_bytes().get(..text.len() / 2).unwrap_or_default());
+            let mut r = http::text(status, "application/json", Body::from_stream(faults::cut_off(head)));
+            http::set(&mut r, "content-length", &text.len().to_string());
+            http::rate_headers(&mut r, &window);
+            finish(&account, entry, r)
+        }
+        _ => {
+            let mut r = http::json_text(status, text);
+            http::rate_headers(&mut r, &window);
+            if replayed {
+                http::set(&mut r, "idempotent-replayed", "true");
+            }
+            finish(&account, entry, r)
+        }
+    }
+}
+
+/// The request as `GET /__mock/requests` shows it, with the key redacted.
+fn log_entry(account: &Account, method: &str, path: &str, query: &str, headers: &HeaderMap) -> LogEntry {
+    LogEntry {
+        seq: account.log_seq.fetch_add(1, Ordering::Relaxed) + 1,
+        method: method.to_owned(),
+        path: path.to_owned(),
+        query: query.to_owned(),
+        status: 0,
+        idempotency_key: is_mutation(method).then(|| header(headers, "idempotency-key")).flatten().filter(|k| !k.is_empty()),
+        fault: None,
+        replayed: false,
+        headers: headers
+            .iter()
+            .map(|(k, v)| {
+                let value = if k == "authorization" { "[redacted]".to_owned() } else { v.to_str().unwrap_or_default().to_owned() };
+                (k.as_str().to_owned(), Value::String(value))
+            })
+            .collect::<Map<_, _>>(),
+    }
+}
+
+/// The header's fault, else an armed one, else a random one at `--fault-rate`; the header's
+/// `none` opts out of the other two. An unknown kind in the header is the caller's mistake.
+fn choose_fault(mock: &Mock, account: &Account, headers: &HeaderMap, method: &str, path: &str) -> Result<Option<(Fault, String)>, String> {
+    if let Some(kind) = header(headers, faults::HEADER) {
+        return match Fault::parse(&kind) {
+            Some(Fault::None) => Ok(None),
+            Some(f) => Ok(Some((f, kind))),
+            None => Err(faults::unknown(&kind)),
+        };
+    }
+    let kind = account.take_fault(method, path).or_else(|| random_fault(mock));
+    Ok(kind.and_then(|k| Some((Fault::parse(&k)?, k))))
+}
+
+fn random_fault(mock: &Mock) -> Option<String> {
+    let kinds = &mock.config.fault_kinds;
+    if mock.config.fault_rate <= 0.0 || kinds.is_empty() || mock.random() >= mock.config.fault_rate {
+        return None;
+    }
+    kinds.get((mock.random() * kinds.len() as f64) as usize % kinds.len()).cloned()
+}
+
+/// No body (or only whitespace) is `None`; anything else must be a JSON object.
+async fn read_json(body: Body) -> Result<Option<Value>, String> {
+    let bytes = to_bytes(body, MAX_BODY).await.map_err(|_| "The request body could not be read (at most 1 MiB)".to_owned())?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(v @ Value::Object(_)) => Ok(Some(v)),
+        Ok(_) => Err("The request body must be a JSON object".into()),
+        Err(e) => Err(format!("Malformed JSON body: {e}")),
+    }
+}
+
+fn limited(window: &Admission, message: &str) -> Resp {
+    let mut r = http::error(429, "rate_limit_exceeded", message);
+    http::rate_headers(&mut r, window);
+    http::set(&mut r, "retry-after", &window.reset.saturating_sub(now_secs()).max(1).to_string());
+    r
+}
+
+fn finish(account: &Account, mut entry: LogEntry, response: Resp) -> Resp {
+    entry.status = response.status().as_u16();
+    push_capped(&account.log, entry);
+    response
+}

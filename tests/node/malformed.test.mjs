@@ -1,0 +1,98 @@
+// What a broken server or proxy can send, against a real HTTP server on 127.0.0.1: each
+// response must give a CapxError with the expected code and status (never a SyntaxError or
+// a trap), and the same wasm instance must keep working afterwards.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { once } from "node:events";
+import { Capx, CapxError } from "capx";
+
+const meta = '"meta":{"credits_used":1,"credits_remaining":9}';
+const ok = `{"success":true,"data":{"id":"co_1"},${meta}}`;
+const json = "application/json";
+// [name, status, body | (req, res) => void, headers?, expected code (null: resolves), expected status]
+const cases = [
+  ["empty body 200", 200, "", json, "invalid_response", 200],
+  ["empty body 500", 500, "", json, "invalid_response", 500],
+  ["empty 204", 204, "", json, "invalid_response", 204],
+  ["HTML 502 from a proxy", 502, "<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html", "invalid_response", 502],
+  ["HTML 429 from a CDN", 429, "<html>Too Many Requests</html>", "text/html", "invalid_response", 429],
+  ["plain text 200", 200, "OK", "text/plain", "invalid_response", 200],
+  ["truncated JSON", 200, ok.slice(0, 30), json, "invalid_response", 200],
+  ["a JSON array", 200, "[1,2,3]", json, "invalid_response", 200],
+  ["JSON null", 200, "null", json, "invalid_response", 200],
+  ["a JSON number", 200, "42", json, "invalid_response", 200],
+  ["a JSON string", 200, '"success"', json, "invalid_response", 200],
+  ["an empty object", 200, "{}", json, "invalid_response", 200],
+  ["success as a string", 200, `{"success":"true","data":{},${meta}}`, json, "invalid_response", 200],
+  ["success without data", 200, `{"success":true,${meta}}`, json, "invalid_response", 200],
+  ["success without meta", 200, '{"success":true,"data":{}}', json, "invalid_response", 200],
+  ["meta not an object", 200, '{"success":true,"data":{},"meta":[1]}', json, "invalid_response", 200],
+  ["credits_used a string", 200, '{"success":true,"data":{},"meta":{"credits_used":"1","credits_remaining":9}}', json, "invalid_response", 200],
+  ["credits_remaining missing", 200, '{"success":true,"data":{},"meta":{"credits_used":1}}', json, "invalid_response", 200],
+  ["cursor a number", 200, '{"success":true,"data":[],"meta":{"cursor":5,"has_more":true,"credits_used":1,"credits_remaining":9}}', json, "invalid_response", 200],
+  ["has_more a string", 200, '{"success":true,"data":[],"meta":{"cursor":null,"has_more":"no","credits_used":1,"credits_remaining":9}}', json, "invalid_response", 200],
+  ["success true on a 500", 500, ok, json, "invalid_response", 500],
+  ["success false without error", 400, '{"success":false}', json, "invalid_response", 400],
+  ["error not an object", 400, '{"success":false,"error":"bad"}', json, "invalid_response", 400],
+  ["error.code a number", 400, '{"success":false,"error":{"code":400,"message":"m"}}', json, "invalid_response", 400],
+  ["error.message missing", 400, '{"success":false,"error":{"code":"invalid_request"}}', json, "invalid_response", 400],
+  ["error.docs a number", 400, '{"success":false,"error":{"code":"invalid_request","message":"m","docs":1}}', json, "invalid_response", 400],
+  ["invalid UTF-8 in the body", 200, Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), json, "invalid_response", 200],
+  ["nesting a million deep", 200, "[".repeat(1_000_000) + "]".repeat(1_000_000), json, "invalid_response", 200],
+  ["a body cut short of its Content-Length", (req, res) => {
+    res.writeHead(200, { "content-type": json, "content-length": String(ok.length) });
+    res.write(ok.slice(0, 10));
+    setTimeout(() => res.socket.destroy(), 10);
+  }, "connection_error", null],
+  ["the connection reset before any header", (req, res) => res.socket.destroy(), "connection_error", null],
+  ["gzip announced, not sent", (req, res) => {
+    res.writeHead(200, { "content-type": json, "content-encoding": "gzip" });
+    res.end("not gzip at all");
+  }, "connection_error", null],
+  ["headers, then a body that never comes", (req, res) => res.writeHead(200, { "content-type": json }), "timeout", null],
+  ["an unknown error code passes through", 418, '{"success":false,"error":{"code":"teapot","message":"short and stout"}}', json, "teapot", 418],
+  ["a valid envelope as text/html still parses", 200, ok, "text/html", null, 200],
+  ["a UTF-8 BOM before the JSON", 200, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(ok)]), json, null, 200],
+  ["garbage rate-limit headers are ignored", (req, res) => {
+    res.writeHead(200, { "content-type": json, "x-ratelimit-limit": "lots", "x-ratelimit-remaining": "-1", "x-ratelimit-reset": "soon" });
+    res.end(ok);
+  }, null, 200],
+].map((c) => (typeof c[1] === "function" ? { name: c[0], handle: c[1], code: c[2], status: c[3] } : { name: c[0], handle: (req, res) => {
+  res.writeHead(c[1], { "content-type": c[3] });
+  res.end(c[2]);
+}, code: c[4], status: c[5] }));
+
+test(`${cases.length} malformed responses each give the expected CapxError; the instance keeps working`, async (t) => {
+  assert.ok(cases.filter((c) => c.code !== null).length >= 30);
+  const server = createServer((req, res) => {
+    const i = Number(new URL(req.url, "http://x").pathname.split("/").pop());
+    (cases[i] ?? { handle: (_, r) => r.writeHead(200, { "content-type": json }).end(ok) }).handle(req, res);
+  }).listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const capx = new Capx({ apiKey: "capx_sk_test_malformed", baseUrl: `http://127.0.0.1:${server.address().port}/v1`, maxRetries: 0, timeoutMs: 500 });
+  try {
+    for (const [i, c] of cases.entries()) {
+      await t.test(c.name, async () => {
+        const call = capx.companies.get(String(i));
+        if (c.code === null) {
+          const result = await call;
+          assert.equal(result.status, c.status);
+          assert.equal(result.data.id, "co_1");
+          return;
+        }
+        const e = await call.then(() => assert.fail("resolved"), (e) => e);
+        assert.ok(e instanceof CapxError, `${e?.name}: ${e?.message}`);
+        assert.equal(e.code, c.code, e.message);
+        assert.equal(e.status, c.status, e.message);
+        assert.equal(e.retryable, c.code === "connection_error" || c.code === "timeout" || c.status === 429 || c.status >= 500);
+        assert.ok(!e.message.includes("capx_sk_test_malformed"), "the key is not in the message");
+      });
+    }
+    const after = await capx.companies.get("alive");
+    assert.equal(after.data.id, "co_1", "the same instance still works");
+  } finally {
+    server.close();
+    server.closeAllConnections();
+  }
+});
