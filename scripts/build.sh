@@ -17,7 +17,7 @@ rm -rf pkg
 # npm's binaryen, not Debian's v108, which silently breaks the externref table.
 node_modules/.bin/wasm-opt -Oz --enable-reference-types --enable-bulk-memory --enable-sign-ext \
   --enable-nontrapping-float-to-int --enable-mutable-globals --enable-multivalue \
-  --strip-target-features pkg/capx_bg.wasm -o pkg/capx_bg.wasm
+  --strip-target-features --converge pkg/capx_bg.wasm -o pkg/capx_bg.wasm
 
 # The glue is minified in place: its exports and the .d.ts stay as they are.
 for js in pkg/capx.js pkg/snippets/*/js/runtime.js; do
@@ -43,5 +43,5 @@ fi
 # Everything a Worker loads, each file compressed on its own as a server would send it.
 worker_files=(pkg/capx_bg.wasm pkg/capx.js pkg/public.js "pkg/$runtime" pkg/workerd.js)
 raw=$(cat "${worker_files[@]}" | wc -c)
-gz=$(for f in "${worker_files[@]}"; do gzip -9c "$f"; done | wc -c)
-echo "[build] pkg/: what a Worker loads (wasm + glue) = $raw bytes raw, $gz bytes gzip (wasm alone $(wc -c < pkg/capx_bg.wasm) raw, $(gzip -9c pkg/capx_bg.wasm | wc -c) gzip)" >&2
+gz=$(for f in "${worker_files[@]}"; do gzip -9nc "$f"; done | wc -c)
+echo "[build] pkg/: what a Worker loads (wasm + glue) = $raw bytes raw, $gz bytes gzip (wasm alone $(wc -c < pkg/capx_bg.wasm) raw, $(gzip -9nc pkg/capx_bg.wasm | wc -c) gzip)" >&2

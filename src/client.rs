@@ -134,6 +134,7 @@ pub fn stringify(body: &JsValue) -> Result<String, ApiError> {
 }
 
 /// Sends a prepared call; a preparation error rejects the promise like any other.
+#[inline(never)]
 pub fn send(transport: Rc<Transport>, call: Result<Call, ApiError>) -> Promise {
     future_to_promise(async move {
         let call = call?;

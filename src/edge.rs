@@ -70,9 +70,9 @@ impl Proxy {
             .iter()
             .filter_map(|name| Some((*name, upstream.get(name).ok().flatten()?.into())))
             .collect();
-        let body = match &reply.text {
+        let body = match reply.body.as_string() {
             // Defence in depth: an upstream that echoed the key would not get it through.
-            Some(text) => replace_all(text, &self.transport.api_key, "[redacted]").into(),
+            Some(text) => replace_all(&text, &self.transport.api_key, "[redacted]").into(),
             // Piped through as it arrives: no buffering of the event stream.
             None => reply.response.body().map_or(JsValue::NULL, Into::into),
         };

@@ -1,6 +1,6 @@
 //! The plain functions of the public surface.
 
-use crate::core::envelope::{parse_envelope, Envelope};
+use crate::core::envelope::Envelope;
 use crate::core::error::ApiError;
 use crate::core::status;
 use crate::headers::HeaderSource;
@@ -20,9 +20,11 @@ pub fn parse_envelope_js(
         .as_f64()
         .filter(|s| s.fract() == 0.0 && (100.0..=599.0).contains(s))
         .ok_or_else(|| ApiError::invalid_config("status must be an HTTP status from 100 to 599"))? as u16;
-    let body_text = body_text.as_string().ok_or_else(|| ApiError::invalid_config("bodyText must be a string"))?;
+    if !body_text.is_string() {
+        return Err(ApiError::invalid_config("bodyText must be a string").into());
+    }
     let headers = HeaderSource::from_js(&headers.map_or(JsValue::UNDEFINED, Into::into));
-    let envelope = parse_envelope(status, json::parse(&body_text), &body_text, |name| headers.get(name))?;
+    let envelope = json::parse_envelope_text(status, &body_text, |name| headers.get(name))?;
     Ok(api_result(envelope))
 }
 

@@ -1,6 +1,8 @@
 //! The engine's own `JSON.parse` objects seen through the core's `JsonView`, and the few
 //! objects built on the way back to JavaScript.
 
+use crate::core::envelope::{parse_envelope, Envelope};
+use crate::core::error::ApiError;
 use crate::core::json::JsonView;
 use crate::core::rate_limit::RateLimit;
 use js_sys::{Array, Object, Reflect};
@@ -33,6 +35,15 @@ impl JsonView for JsValue {
 /// `JSON.parse`, with "not JSON" as `None` rather than a `SyntaxError`.
 pub fn parse(text: &str) -> Option<JsValue> {
     js_sys::JSON::parse(text).ok()
+}
+
+/// The envelope of a body that is a JavaScript string (anything else is no JSON): parsed
+/// where it is, and copied into wasm only to describe a body that is not an envelope.
+#[inline(never)]
+pub fn parse_envelope_text(status: u16, body: &JsValue, header: impl Fn(&str) -> Option<String>) -> Result<Envelope<JsValue>, ApiError> {
+    let parsed = body.is_string().then(|| crate::sys::json_parse(body).ok()).flatten();
+    let text = if parsed.as_ref().is_some_and(JsonView::is_object) { String::new() } else { body.as_string().unwrap_or_default() };
+    parse_envelope(status, parsed, &text, header)
 }
 
 /// A string, finite number or boolean as JavaScript's `String()` writes it ("10", "1.5",

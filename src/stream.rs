@@ -214,11 +214,11 @@ async fn open_stream(reply: Reply) -> Result<ReadableStreamDefaultReader, ApiErr
             return Ok(body.get_reader().unchecked_into());
         }
     }
-    let text = match response.text() {
-        Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
-        Err(_) => String::new(),
+    let body = match response.text() {
+        Ok(p) => JsFuture::from(p).await.unwrap_or(JsValue::NULL),
+        Err(_) => JsValue::NULL,
     };
-    let reply = Reply { response: reply.response, text: Some(text) };
+    let reply = Reply { response: reply.response, body };
     match envelope(&reply) {
         Err(err) => Err(err),
         Ok(_) => Err(ApiError::new(

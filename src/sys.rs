@@ -50,6 +50,10 @@ extern "C" {
     #[wasm_bindgen(js_namespace = Date)]
     pub fn now() -> f64;
 
+    /// `JSON.parse` of a JavaScript string as it is, without a copy through wasm memory.
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    pub fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
+
     #[wasm_bindgen(js_namespace = Math)]
     pub fn random() -> f64;
 

@@ -1,7 +1,7 @@
 //! The one way a request reaches Capx: headers, idempotency, per-attempt deadline, retries
 //! with backoff, and the envelope. Every failure comes back as an `ApiError`.
 
-use crate::core::envelope::{parse_envelope, Envelope};
+use crate::core::envelope::Envelope;
 use crate::core::error::{code, ApiError};
 use crate::core::request::{is_mutating, uuid_v4};
 use crate::core::retry::{ms_until_reset, parse_retry_after, retry_delay_ms, ServerHint};
@@ -69,7 +69,9 @@ pub struct Call {
 /// What came back from one attempt that reached the server.
 pub struct Reply {
     pub response: web_sys::Response,
-    pub text: Option<String>,
+    /// The body as the JavaScript string `text()` gave (null when left unread for a
+    /// stream): it is parsed by `JSON.parse` where it is, never copied through wasm memory.
+    pub body: JsValue,
 }
 
 impl Transport {
@@ -129,7 +131,7 @@ impl Transport {
         let response = part(0)
             .dyn_into::<web_sys::Response>()
             .map_err(|_| ApiError::new(code::INVALID_RESPONSE, "fetch resolved to something that is not a Response"))?;
-        Ok(Reply { response, text: part(1).as_string() })
+        Ok(Reply { response, body: part(1) })
     }
 
     async fn acquire(&self) {
@@ -159,9 +161,8 @@ impl Transport {
 }
 
 pub fn envelope(reply: &Reply) -> Result<Envelope<JsValue>, ApiError> {
-    let text = reply.text.as_deref().unwrap_or_default();
     let headers = reply.response.headers();
-    parse_envelope(reply.response.status(), json::parse(text), text, |name| headers.get(name).ok().flatten())
+    json::parse_envelope_text(reply.response.status(), &reply.body, |name| headers.get(name).ok().flatten())
 }
 
 fn hint(response: &web_sys::Response) -> ServerHint {

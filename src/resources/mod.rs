@@ -14,7 +14,11 @@ use crate::pagination::Listing;
 use crate::transport::{Call, CallOptions};
 use wasm_bindgen::JsValue;
 
+// Each resource method is an export of its own: these stay out of line so that the
+// exports share one copy instead of each inlining it.
+
 /// A POST or PATCH whose body is the caller's params object (`{}` when omitted).
+#[inline(never)]
 pub fn body_call(method: &'static str, path: Result<String, ApiError>, params: Option<JsValue>, options: Option<JsValue>) -> Result<Call, ApiError> {
     let path = path?;
     let params = Bag::new("params", params)?;
@@ -23,6 +27,7 @@ pub fn body_call(method: &'static str, path: Result<String, ApiError>, params: O
 }
 
 /// A GET whose query is the caller's params object.
+#[inline(never)]
 pub fn get_call(path: Result<String, ApiError>, params: Option<JsValue>, options: Option<JsValue>) -> Result<Call, ApiError> {
     let (path, pairs) = listing(path, params)?;
     let query = query_string(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
