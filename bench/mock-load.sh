@@ -15,25 +15,12 @@ if ! command -v wrk >/dev/null; then
   apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 fi
 cargo build --release -p capx-mock --quiet
-bin="${CARGO_TARGET_DIR:-target}/release/capx-mock"
 
-work=$(mktemp -d)
+source scripts/mock.sh
 key=capx_sk_test_loadbench
-cat > "$work/config.json" <<EOF
-{ "keys": [{ "key": "$key", "plan": "unlimited" }],
-  "plans": { "unlimited": { "rpm": 1000000000, "burst": 100000 } } }
-EOF
-"$bin" --host 127.0.0.1 --port 0 --config "$work/config.json" --credits 1000000000000 \
-  --heartbeat-ms 3600000 > "$work/out" 2> /dev/null &
-pid=$!
-trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
-origin=
-for _ in $(seq 1 100); do
-  origin=$(sed -n 's/^capx-mock listening on //p' "$work/out")
-  [ -n "$origin" ] && break
-  sleep 0.1
-done
-[ -n "$origin" ] || { echo "capx-mock did not start" >&2; exit 1; }
+CAPX_MOCK_LOG=/dev/null start_mock --keys "$key:unlimited" --plans unlimited=1000000000/100000 \
+  --credits 1000000000000 --heartbeat-ms 3600000
+origin=$CAPX_MOCK_ORIGIN
 
 company=$(curl -sf -X POST "$origin/v1/companies" -H "Authorization: Bearer $key" \
   -H "Content-Type: application/json" -d '{"name":"bench"}' | sed 's/.*"data":{"id":"\([^"]*\)".*/\1/')
@@ -42,9 +29,10 @@ curl -sf "$url" -H "Authorization: Bearer $key" > /dev/null || { echo "GET $url 
 
 echo "GET /v1/companies/$company: wrk, 1 thread, $connections connections, $seconds s (after a 2 s warm-up)"
 wrk -t1 -c"$connections" -d2s -H "Authorization: Bearer $key" "$url" > /dev/null
-wrk -t1 -c"$connections" -d"${seconds}s" -H "Authorization: Bearer $key" "$url" | tee "$work/wrk.txt"
-non2xx=$(awk '/Non-2xx/ { print $NF }' "$work/wrk.txt")
+report=$(wrk -t1 -c"$connections" -d"${seconds}s" -H "Authorization: Bearer $key" "$url")
+echo "$report"
+non2xx=$(awk '/Non-2xx/ { print $NF }' <<<"$report")
 [ -z "$non2xx" ] || { echo "error: $non2xx responses were not 2xx" >&2; exit 1; }
-rps=$(awk '/Requests\/sec/ { print int($2) }' "$work/wrk.txt")
+rps=$(awk '/Requests\/sec/ { print int($2) }' <<<"$report")
 echo "capx-mock: $rps GETs/s (target >= $target)"
 [ "$rps" -ge "$target" ] || { echo "error: below the target" >&2; exit 1; }

@@ -19,16 +19,22 @@ node_modules/.bin/wasm-opt -Oz --enable-reference-types --enable-bulk-memory --e
   --enable-nontrapping-float-to-int --enable-mutable-globals --enable-multivalue \
   --strip-target-features --converge pkg/capx_bg.wasm -o pkg/capx_bg.wasm
 
-# The glue is minified in place: its exports and the .d.ts stay as they are.
+# The glue is minified in place (its exports and the .d.ts stay as they are), in short
+# lines: Node prints the source line of an uncaught error, and it should not be 19 KB long.
 for js in pkg/capx.js pkg/snippets/*/js/runtime.js; do
-  node_modules/.bin/esbuild "$js" --minify --format=esm --log-level=error --allow-overwrite --outfile="$js"
+  node_modules/.bin/esbuild "$js" --minify --line-limit=1000 --format=esm --log-level=error --allow-overwrite --outfile="$js"
 done
 
 cp pkg-template/* pkg/
 runtime=$(cd pkg && ls snippets/*/js/runtime.js)
 cat > pkg/public.js <<JS
+import { Capx } from "./capx.js";
 export * from "./capx.js";
 export { CapxError } from "./$runtime";
+// What \`\${capx}\` shows: built from toJSON, which has no key to show.
+Capx.prototype.toString = function () {
+  return \`Capx { baseUrl: "\${this.toJSON().baseUrl}", apiKey: [redacted] }\`;
+};
 JS
 
 # The public types: everything wasm-bindgen generated except the instantiation plumbing

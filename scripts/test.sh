@@ -44,6 +44,9 @@ step "headless chromium (wasm-bindgen-test)" bash -c "
   PATH='$WB_BIN':\$PATH CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=\$(command -v chromedriver) \
   WASM_BINDGEN_TEST_TIMEOUT=600 cargo test --release --target wasm32-unknown-unknown --test browser"
 step "end-to-end (Playwright, Chromium)" node --test --test-reporter=spec tests/e2e/
+# The main job, once: its whole output is checked for the five steps and for the demo key.
+step "demo (scripts/demo.sh --once)" bash -c 'out=$(CAPX_DEMO_PORT=0 scripts/demo.sh --once 2>&1); rc=$?; echo "$out" | grep -v "^\s*Compiling";
+  [ $rc -eq 0 ] && grep -q "^\[5/5\]" <<<"$out" && ! grep -q capx_sk_test_demo <<<"$out"'
 step "tsc --strict" node_modules/.bin/tsc -p tests/types/tsconfig.json
 
 printf '\n'

@@ -77,11 +77,6 @@ impl Capx {
             ("apiKey", "[redacted]".into()),
         ])
     }
-
-    #[wasm_bindgen(js_name = toString)]
-    pub fn to_string_js(&self) -> String {
-        ["Capx { baseUrl: \"", &self.transport.base_url, "\", apiKey: [redacted] }"].concat()
-    }
 }
 
 impl Capx {
@@ -117,9 +112,8 @@ fn configure(options: JsValue) -> Result<Transport, ApiError> {
     if !bag.bool("dangerouslyAllowBrowser")?.unwrap_or(false) && crate::sys::looks_like_browser_page() {
         return Err(ApiError::new(
             code::BROWSER_KEY_EXPOSURE,
-            "new Capx() with a secret key in a browser page would ship the key to every visitor. Call Capx from your \
-             server or edge function instead (see createEdgeHandler), or pass dangerouslyAllowBrowser: true if this \
-             page is not public.",
+            "a secret key in a browser page reaches every visitor: call Capx from your server or edge function \
+             (see createEdgeHandler), or pass dangerouslyAllowBrowser: true for a page that is not public",
         ));
     }
     Ok(transport)

@@ -12,9 +12,10 @@ use web_sys::{Event, EventSource, MessageEvent};
 #[wasm_bindgen]
 pub struct ActivityFeed {
     source: EventSource,
-    on_message: Closure<dyn FnMut(MessageEvent)>,
-    on_error: Closure<dyn FnMut(Event)>,
-    on_open: Closure<dyn FnMut(Event)>,
+    // The listeners live as long as the feed.
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
+    _on_open: Closure<dyn FnMut(Event)>,
 }
 
 /// `handlers` is either the event callback or `{ onEvent, onError?, onOpen? }`. Events are
@@ -66,7 +67,7 @@ pub fn open_activity_feed(
     }
     source.add_event_listener_with_callback("error", on_error.as_ref().unchecked_ref())?;
     source.add_event_listener_with_callback("open", on_open.as_ref().unchecked_ref())?;
-    Ok(ActivityFeed { source, on_message, on_error, on_open })
+    Ok(ActivityFeed { source, _on_message: on_message, _on_error: on_error, _on_open: on_open })
 }
 
 fn notify(callback: Option<&Function>, err: ApiError) {
@@ -89,13 +90,9 @@ impl ActivityFeed {
 }
 
 impl Drop for ActivityFeed {
-    /// The closures die with this struct: detach them first so no event can reach a dropped one.
+    /// The closures die with this struct. A closed `EventSource` dispatches nothing more, so
+    /// no event can reach a dropped closure.
     fn drop(&mut self) {
         self.source.close();
-        for kind in ["activity", "message"] {
-            let _ = self.source.remove_event_listener_with_callback(kind, self.on_message.as_ref().unchecked_ref());
-        }
-        let _ = self.source.remove_event_listener_with_callback("error", self.on_error.as_ref().unchecked_ref());
-        let _ = self.source.remove_event_listener_with_callback("open", self.on_open.as_ref().unchecked_ref());
     }
 }

@@ -138,7 +138,7 @@ pub fn decide(mock: &Mock, account: &Account, d: &mut Data, company_id: &str, ta
     let note = call.string(if approve { "comment" } else { "reason" })?;
     let t = d.task_mut(company_id, task_id).ok_or_else(|| not_found("task"))?;
     if t.get("status") != "pending_approval" {
-        return Err(err(409, "conflict", format!("Task {task_id} is {}; only a pending_approval task can be {action}ed", t.get("status"))));
+        return Err(err(409, "conflict", format!("Task {task_id} is {}; only a pending_approval task can be {}", t.get("status"), if approve { "approved" } else { "rejected" })));
     }
     let now = Value::String(rfc3339(now_ms()));
     let user = Value::String(account.user.clone());

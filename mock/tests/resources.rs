@@ -179,6 +179,9 @@ async fn human_in_loop_approval_gates() {
         conflict(c.post(&format!("{path}/approve"), "").await);
         conflict(c.post(&format!("{path}/reject"), "").await);
     }
+    let message = |r: Reply| r.json()["error"]["message"].as_str().unwrap_or_default().to_owned();
+    assert!(message(c.post(&format!("{pb}/approve"), "").await).ends_with("only a pending_approval task can be approved"));
+    assert!(message(c.post(&format!("{pb}/reject"), "").await).ends_with("only a pending_approval task can be rejected"));
     c.tick().await;
     assert_eq!(c.get(&pa).await.data()["status"], "in_progress");
     conflict(c.post(&format!("{pa}/approve"), "").await);

@@ -31,16 +31,21 @@ let page;
 let api; // a server-side client straight to the mock, to check what the page did
 let companyId;
 const served = []; // every response the browser got: { url, headers, body? }
+const logs = []; // capx-mock's request log and the page's console, for the key scan
 
 /** capx-mock on `port` (0: any), its state in a file so a restart keeps the data. */
 async function startMock(port = 0) {
   for (let attempt = 1; ; attempt++) {
     const proc = spawn(MOCK_BIN, [
       "--host", "127.0.0.1", "--port", String(port), "--state", join(work, "mock-state.json"),
-      "--open-keys", "enterprise", "--heartbeat-ms", "1000", "--fail-rate", "0", "--sse-retry-ms", "500", "--quiet",
+      "--open-keys", "enterprise", "--heartbeat-ms", "1000", "--fail-rate", "0", "--sse-retry-ms", "500",
     ], { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
-    proc.stderr.on("data", (d) => (stderr += d));
+    // The request log stays on: the key scan reads it.
+    proc.stderr.on("data", (d) => {
+      stderr += d;
+      logs.push(String(d));
+    });
     const origin = await new Promise((resolve) => {
       let out = "";
       proc.stdout.on("data", (d) => {
@@ -93,6 +98,7 @@ before(async () => {
   context.setDefaultTimeout(PATIENCE);
   page = context.pages()[0] ?? (await context.newPage());
   page.on("pageerror", (e) => console.error(`page error: ${e.message}`));
+  page.on("console", (m) => logs.push(`${m.type()}: ${m.text()}\n`));
   page.on("response", (res) => {
     const entry = { url: res.url(), status: res.status(), headers: res.headers() };
     served.push(entry);
@@ -251,5 +257,9 @@ test("no secret key in anything the server serves", STEP, async () => {
     scan(`${method} ${path}`, Buffer.from(await res.arrayBuffer()), Object.fromEntries(res.headers));
   }
 
-  assert.deepEqual(leaks, [], "the key reached the browser side");
+  // The logs: capx-mock's request log and everything the page wrote to its console.
+  assert.ok(logs.some((l) => l.includes('"path":"/v1/companies')), "the request log was captured");
+  scan("the logs", Buffer.from(logs.join("")));
+
+  assert.deepEqual(leaks, [], "the key reached the browser side or a log");
 });
