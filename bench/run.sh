@@ -20,7 +20,8 @@ results=bench/results/latest.jsonl
 for name in "${@:-size coldstart throughput decode sse heap soak}"; do
   for bench in $name; do
     printf '\n\033[1m== %s\033[0m\n' "$bench"
-    node --expose-gc "bench/$bench.mjs" | tee /dev/stderr | sed -n 's/^RESULT //p' >> "$results"
+    node --expose-gc "bench/$bench.mjs" | tee "bench/results/$bench.txt"
+    sed -n 's/^RESULT //p' "bench/results/$bench.txt" >> "$results"
   done
 done
 node bench/table.mjs < "$results" | tee bench/results/latest.md
