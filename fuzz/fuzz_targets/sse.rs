@@ -1,0 +1,180 @@
+//! `capx::core::sse::SseDecoder` on any bytes, cut into chunks at any boundaries.
+//!
+//! Input layout:
+//!   [limit] [seed hi] [seed lo] [reconnect] stream bytes...
+//! limit < 128 makes the decoder's max line that many bytes (so the guard is reached),
+//! anything else keeps the default (1 MiB). The seed drives a PRNG that cuts the stream
+//! into chunks of 0..=N bytes (empty chunks included). A non-zero `reconnect` cuts the
+//! stream in two at reconnect/256 of its length, with `finish()` in between (the stream
+//! ended and a new one starts on the same decoder, as after a reconnect).
+//!
+//! Checked on every input: no panic; the stream fed in one chunk per connection, in random
+//! chunks and byte by byte gives the same events, the same error, the same last event id
+//! and retry as a small line-by-line reference decoder written from the WHATWG rules; and
+//! the max-line guard holds: no event's data, type or id is longer than the limit, and any
+//! line longer than the limit is an error, however it was chunked.
+#![no_main]
+
+use capx::core::sse::{SseDecoder, SseError, SseEvent, DEFAULT_MAX_LINE};
+use libfuzzer_sys::fuzz_target;
+
+#[derive(Debug, PartialEq)]
+struct Outcome {
+    events: Vec<SseEvent>,
+    error: Option<SseError>,
+    last_event_id: String,
+    retry_ms: Option<u64>,
+}
+
+/// Feeds each stream in the chunks `cut` makes of it, `finish()` between streams.
+fn decode(streams: &[&[u8]], max: usize, mut cut: impl FnMut(&[u8]) -> Vec<std::ops::Range<usize>>) -> Outcome {
+    let mut d = SseDecoder::with_max_line(max);
+    let mut events = Vec::new();
+    let mut error = None;
+    for (i, stream) in streams.iter().enumerate() {
+        if i > 0 {
+            d.finish();
+        }
+        for range in cut(stream) {
+            match d.feed(&stream[range], &mut events) {
+                Ok(()) => assert!(error.is_none(), "a failed decoder stays failed"),
+                Err(e) => {
+                    assert!(error.is_none() || error.as_ref() == Some(&e), "one error, repeated");
+                    error = Some(e);
+                }
+            }
+        }
+    }
+    Outcome { events, error, last_event_id: d.last_event_id().to_owned(), retry_ms: d.retry_ms() }
+}
+
+/// The WHATWG "interpret an event stream" steps, one whole line at a time, with the guard
+/// as documented: a line longer than `max` bytes (as received, before a BOM is stripped),
+/// or an event's data reaching `max` bytes, is an error that ends the decoding for good,
+/// whether or not the line arrived in one chunk.
+fn reference(streams: &[&[u8]], max: usize) -> Outcome {
+    let mut out = Outcome { events: Vec::new(), error: None, last_event_id: String::new(), retry_ms: None };
+    'streams: for stream in streams {
+        let mut event_type = String::new();
+        let mut data = String::new();
+        let mut lines: Vec<&[u8]> = Vec::new();
+        let (mut start, mut i) = (0, 0);
+        while i < stream.len() {
+            match stream[i] {
+                b'\r' => {
+                    lines.push(&stream[start..i]);
+                    if stream.get(i + 1) == Some(&b'\n') {
+                        i += 1;
+                    }
+                    start = i + 1;
+                }
+                b'\n' => {
+                    lines.push(&stream[start..i]);
+                    start = i + 1;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        let tail = &stream[start..];
+        for (n, line) in lines.into_iter().enumerate() {
+            if line.len() > max {
+                out.error = Some(SseError::LineTooLong { limit: max });
+                break 'streams;
+            }
+            let line = if n == 0 { line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line) } else { line };
+            if line.is_empty() {
+                if !data.is_empty() {
+                    data.pop();
+                    let event = if event_type.is_empty() { "message".to_owned() } else { event_type.clone() };
+                    out.events.push(SseEvent { event, data: std::mem::take(&mut data), id: out.last_event_id.clone() });
+                }
+                data.clear();
+                event_type.clear();
+                continue;
+            }
+            if line[0] == b':' {
+                continue;
+            }
+            let (field, value) = match line.iter().position(|&b| b == b':') {
+                Some(c) => {
+                    let v = &line[c + 1..];
+                    (&line[..c], v.strip_prefix(b" ").unwrap_or(v))
+                }
+                None => (line, &b""[..]),
+            };
+            let text = String::from_utf8_lossy(value);
+            match field {
+                b"data" => {
+                    // Counted as the decoder counts: the data so far as text, the new value
+                    // as received (U+FFFD for an invalid byte can make the text longer).
+                    if data.len() + value.len() >= max {
+                        out.error = Some(SseError::LineTooLong { limit: max });
+                        break 'streams;
+                    }
+                    data.push_str(&text);
+                    data.push('\n');
+                }
+                b"event" => event_type = text.into_owned(),
+                b"id" if !value.contains(&0) => out.last_event_id = text.into_owned(),
+                b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
+                    out.retry_ms = Some(text.parse().unwrap_or(u64::MAX));
+                }
+                _ => {}
+            }
+        }
+        if tail.len() > max {
+            out.error = Some(SseError::LineTooLong { limit: max });
+            break;
+        }
+    }
+    out
+}
+
+/// xorshift64*: chunk sizes from the input's own seed, so a crash reproduces.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+}
+
+fuzz_target!(|input: &[u8]| {
+    let Some((&[limit, hi, lo, reconnect], stream)) = input.split_first_chunk::<4>() else { return };
+    let max = if limit < 128 { usize::from(limit) } else { DEFAULT_MAX_LINE };
+    let at = stream.len() * usize::from(reconnect) / 256;
+    let streams: Vec<&[u8]> = if reconnect == 0 { vec![stream] } else { vec![&stream[..at], &stream[at..]] };
+
+    let want = reference(&streams, max);
+    let whole = decode(&streams, max, |s| vec![0..s.len()]);
+    assert_eq!(whole, want, "one chunk per stream vs the reference");
+
+    let mut rng = Rng((u64::from(hi) << 8 | u64::from(lo)).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let random = decode(&streams, max, |s| {
+        let mut ranges = Vec::new();
+        let mut pos = 0;
+        while pos < s.len() {
+            let r = rng.next();
+            // Mostly short chunks (every CR/LF/BOM boundary case), sometimes long ones.
+            let len = if r & 7 == 0 { (r >> 8) as usize % 257 } else { (r >> 8) as usize % 5 };
+            let end = (pos + len).min(s.len());
+            ranges.push(pos..end);
+            pos = end;
+        }
+        ranges
+    });
+    assert_eq!(random, want, "random chunks vs the reference");
+
+    let bytes = decode(&streams, max, |s| (0..s.len()).map(|i| i..i + 1).collect());
+    assert_eq!(bytes, want, "byte by byte vs the reference");
+
+    // The guard bounds what is buffered in bytes as received; decoded text is at most 3 times
+    // that (one invalid byte becomes the 3-byte U+FFFD).
+    for e in &want.events {
+        assert!(e.data.len() < 3 * max, "an event's data stays bounded: {e:?}");
+        assert!(e.event.len() <= (3 * max).max("message".len()) && e.id.len() <= 3 * max, "{e:?}");
+    }
+});
