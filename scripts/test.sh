@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: native Rust (core + capx-mock), clippy, the built package in Node, Deno,
-# Bun, workerd (miniflare), edge-runtime and headless Chromium, and tsc --strict.
+# Bun, workerd (miniflare), edge-runtime and headless Chromium, the demo board end to end
+# (Playwright), the main job itself (scripts/demo.sh --once), and tsc --strict.
 # Installs what is missing first. Exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
