@@ -25,7 +25,11 @@ export interface EventFields {
   "costs.threshold_reached": { company_id: string; threshold?: number; total?: number };
 }
 
-/** An event type this version does not know yet: passed through, never an error. */
+/**
+ * An event type this version does not know yet. Such events are passed through as sent,
+ * never an error; they are left out of `ActivityEvent` so that `switch (event.type)`
+ * narrows. Widen to `ActivityEvent | UnknownEvent` to handle them.
+ */
 export interface UnknownEvent {
   type: string & {};
   timestamp: string;
@@ -34,8 +38,7 @@ export interface UnknownEvent {
 
 /** One `data:` object of the activity stream, as sent: it carries `type` and `timestamp`. */
 export type ActivityEvent =
-  | { [K in EventType]: { type: K; timestamp: string } & EventFields[K] & { [field: string]: unknown } }[EventType]
-  | UnknownEvent;
+  { [K in EventType]: { type: K; timestamp: string } & EventFields[K] & { [field: string]: unknown } }[EventType];
 
 /** `companies.activity()`: `for await` over it; `break` closes the connection. */
 export interface ActivityStream extends AsyncIterable<ActivityEvent> {
@@ -52,8 +55,17 @@ export interface ActivityFeedHandlers {
   onOpen?: () => void;
 }
 
-/** A verified webhook delivery. */
+/**
+ * A verified webhook delivery. A type this version does not know arrives as sent, as for
+ * `ActivityEvent`; widen to `WebhookEvent | UnknownWebhookEvent` to handle it.
+ */
 export type WebhookEvent =
-  | { [K in EventType]: { id: string; type: K; timestamp: string; data: EventFields[K] & { [field: string]: unknown } } }[EventType]
-  | { id: string; type: string & {}; timestamp: string; data: { [field: string]: unknown } };
+  { [K in EventType]: { id: string; type: K; timestamp: string; data: EventFields[K] & { [field: string]: unknown } } }[EventType];
+
+export interface UnknownWebhookEvent {
+  id: string;
+  type: string & {};
+  timestamp: string;
+  data: { [field: string]: unknown };
+}
 "#;

@@ -1,7 +1,8 @@
 // Compiled with `tsc --strict --noEmit`: the public types as a user meets them.
 import {
-  Capx, CapxError, parseEnvelope, isTerminalStatus, canTransition,
+  Capx, CapxError, Webhook, parseEnvelope, isTerminalStatus, canTransition, createEdgeHandler, openActivityFeed,
   type ApiResult, type Task, type TaskSummary, type TaskStatus, type Company, type RequestOptions,
+  type ActivityEvent, type UnknownEvent, type WebhookEvent,
 } from "capx";
 
 declare const env: { CAPX_API_KEY: string };
@@ -35,6 +36,30 @@ export async function consumer(): Promise<string[]> {
   }
   titles.push(String(isTerminalStatus(status)), String(canTransition("pending", "in_progress")), String(credits), String(remaining), String(cursor), String(raw.status));
 
+  // Streams, webhooks, the proxy and the browser feed.
+  const stream = capx.companies.activity(company.data.id, { lastEventId: "0", signal: AbortSignal.timeout(1_000) });
+  for await (const event of stream) {
+    const e: ActivityEvent = event;
+    if (e.type === "task.completed") titles.push(e.task_id);
+    const wide: ActivityEvent | UnknownEvent = event;
+    if (wide.type === "company.renamed") titles.push(String(wide.name));
+    const resumeFrom: string | null | undefined = stream.lastEventId;
+    titles.push(e.timestamp, String(resumeFrom));
+    break;
+  }
+  const hook: WebhookEvent = new Webhook("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").verify("{}", new Headers(), { toleranceSec: 60 });
+  if (hook.type === "task.approval_required") titles.push(hook.data.task_id, hook.id);
+  const signature: string = new Webhook("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").sign("msg_1", 1614265330, "{}");
+  const handler: (request: Request) => Promise<Response> = createEdgeHandler(capx, { prefix: "/api", allow: ["GET /companies"] });
+  const response: Response = await handler(new Request("http://edge.local/api/companies"));
+  const feed = openActivityFeed("/api/companies/co_1/activity", { onEvent: (e, id) => titles.push(e.type, id), onError: (err) => titles.push(err.code) });
+  feed.close();
+  titles.push(signature, String(response.status), String(feed.readyState));
+
+  // @ts-expect-error: the signal must be an AbortSignal
+  capx.companies.activity("co_1", { signal: "stop" });
+  // @ts-expect-error: the edge handler's allow-list is a list of strings
+  createEdgeHandler(capx, { allow: "GET /companies" });
   // @ts-expect-error: apiKey is required
   new Capx({});
   // @ts-expect-error: priority is a union of four strings
