@@ -6,7 +6,7 @@ import { report } from "./lib.mjs";
 
 const pkg = new URL("../pkg/", import.meta.url);
 const [snippet] = readdirSync(new URL("snippets/", pkg));
-const files = ["workerd.js", "public.js", "capx.js", `snippets/${snippet}/js/runtime.js`, "capx_bg.wasm"];
+const files = ["workerd.js", "capx.js", `snippets/${snippet}/js/runtime.js`, "capx_bg.wasm"];
 let raw = 0;
 let gz = 0;
 for (const file of files) {

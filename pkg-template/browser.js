@@ -3,4 +3,4 @@ import init from "./capx.js";
 
 await init({ module_or_path: new URL("./capx_bg.wasm", import.meta.url) });
 
-export * from "./public.js";
+export * from "./capx.js";

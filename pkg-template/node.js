@@ -4,4 +4,4 @@ import { initSync } from "./capx.js";
 
 initSync({ module: readFileSync(new URL("./capx_bg.wasm", import.meta.url)) });
 
-export * from "./public.js";
+export * from "./capx.js";

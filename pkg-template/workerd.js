@@ -5,4 +5,4 @@ import { initSync } from "./capx.js";
 
 initSync({ module: wasm });
 
-export * from "./public.js";
+export * from "./capx.js";

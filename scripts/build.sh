@@ -19,6 +19,16 @@ node_modules/.bin/wasm-opt -Oz --enable-reference-types --enable-bulk-memory --e
   --enable-nontrapping-float-to-int --enable-mutable-globals --enable-multivalue \
   --strip-target-features --converge pkg/capx_bg.wasm -o pkg/capx_bg.wasm
 
+# What the package adds to the glue, in the same module (one file less to load at start):
+# the error class, and what `${capx}` shows, built from toJSON, which has no key to show.
+runtime=$(cd pkg && ls snippets/*/js/runtime.js)
+cat >> pkg/capx.js <<JS
+export { CapxError } from "./$runtime";
+Capx.prototype.toString = function () {
+  return \`Capx { baseUrl: "\${this.toJSON().baseUrl}", apiKey: [redacted] }\`;
+};
+JS
+
 # The glue is minified in place (its exports and the .d.ts stay as they are), in short
 # lines: Node prints the source line of an uncaught error, and it should not be 19 KB long.
 for js in pkg/capx.js pkg/snippets/*/js/runtime.js; do
@@ -26,16 +36,6 @@ for js in pkg/capx.js pkg/snippets/*/js/runtime.js; do
 done
 
 cp pkg-template/* pkg/
-runtime=$(cd pkg && ls snippets/*/js/runtime.js)
-cat > pkg/public.js <<JS
-import { Capx } from "./capx.js";
-export * from "./capx.js";
-export { CapxError } from "./$runtime";
-// What \`\${capx}\` shows: built from toJSON, which has no key to show.
-Capx.prototype.toString = function () {
-  return \`Capx { baseUrl: "\${this.toJSON().baseUrl}", apiKey: [redacted] }\`;
-};
-JS
 
 # The public types: everything wasm-bindgen generated except the instantiation plumbing
 # (InitInput/InitOutput type the raw wasm exports with `any`; the entry files do that job).
@@ -47,7 +47,7 @@ if grep -v '^\s*/\?\*' pkg/index.d.ts | grep -w any; then
 fi
 
 # Everything a Worker loads, each file compressed on its own as a server would send it.
-worker_files=(pkg/capx_bg.wasm pkg/capx.js pkg/public.js "pkg/$runtime" pkg/workerd.js)
+worker_files=(pkg/capx_bg.wasm pkg/capx.js "pkg/$runtime" pkg/workerd.js)
 raw=$(cat "${worker_files[@]}" | wc -c)
 gz=$(for f in "${worker_files[@]}"; do gzip -9nc "$f"; done | wc -c)
 echo "[build] pkg/: what a Worker loads (wasm + glue) = $raw bytes raw, $gz bytes gzip (wasm alone $(wc -c < pkg/capx_bg.wasm) raw, $(gzip -9nc pkg/capx_bg.wasm | wc -c) gzip)" >&2
