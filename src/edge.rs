@@ -6,7 +6,7 @@
 use crate::client::Capx;
 use crate::core::error::{code, ApiError};
 use crate::core::proxy::{Rules, RELAYED_HEADERS};
-use crate::core::request::is_mutating;
+use crate::core::request::{is_idempotency_key, is_mutating};
 use crate::core::text::replace_all;
 use crate::json;
 use crate::options::Bag;
@@ -50,7 +50,7 @@ impl Proxy {
             let text = JsFuture::from(request.text().map_err(|_| bad_body())?).await.map_err(|_| bad_body())?;
             Some(text.as_string().unwrap_or_default())
         };
-        let idempotency_key = is_mutating(plan.method).then(|| header("idempotency-key").filter(|k| valid_key(k)).unwrap_or_else(new_uuid));
+        let idempotency_key = is_mutating(plan.method).then(|| header("idempotency-key").filter(|k| is_idempotency_key(k)).unwrap_or_else(new_uuid));
         let last_event_id = header("last-event-id");
         let forwarded: Vec<(&str, &str)> = last_event_id.as_deref().map(|id| ("Last-Event-ID", id)).into_iter().collect();
         let call = Call {
@@ -78,10 +78,6 @@ impl Proxy {
         };
         sys::response(reply.response.status(), &json::object(&headers), &body)
     }
-}
-
-fn valid_key(key: &str) -> bool {
-    (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
 }
 
 /// Errors leave the proxy as the API's own envelope, so the page handles one format.

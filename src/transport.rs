@@ -3,7 +3,7 @@
 
 use crate::core::envelope::Envelope;
 use crate::core::error::{code, ApiError};
-use crate::core::request::{is_mutating, uuid_v4};
+use crate::core::request::{is_idempotency_key, is_mutating, uuid_v4};
 use crate::core::retry::{ms_until_reset, parse_retry_after, retry_delay_ms, ServerHint};
 use crate::core::throttle::{Throttle, Wait};
 use crate::options::Bag;
@@ -17,8 +17,6 @@ use wasm_bindgen_futures::JsFuture;
 pub const CLIENT_ID: &str = concat!("capx/", env!("CARGO_PKG_VERSION"));
 /// The largest delay `setTimeout` honours.
 pub const MAX_TIMEOUT_MS: u32 = 2_147_483_647;
-/// No sane idempotency key is longer; a longer one is a caller's bug, not a key.
-const MAX_IDEMPOTENCY_KEY: usize = 255;
 
 pub struct Transport {
     pub api_key: String,
@@ -44,7 +42,7 @@ pub struct CallOptions {
 impl CallOptions {
     pub fn read(bag: &Bag) -> Result<Self, ApiError> {
         let idempotency_key = bag.string("idempotencyKey")?;
-        if idempotency_key.as_ref().is_some_and(|k| k.is_empty() || k.len() > MAX_IDEMPOTENCY_KEY || !k.bytes().all(|b| b.is_ascii_graphic())) {
+        if idempotency_key.as_deref().is_some_and(|k| !is_idempotency_key(k)) {
             return Err(ApiError::invalid_config("options.idempotencyKey must be 1 to 255 visible ASCII characters"));
         }
         Ok(Self {

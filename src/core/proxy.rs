@@ -3,7 +3,7 @@
 //! whether the answer is an event stream to pipe through unbuffered.
 
 use super::error::ApiError;
-use super::request::check_relative_path;
+use super::request::{check_relative_path, normalize_method};
 use super::route::{Route, DEFAULT_ALLOW};
 use super::text::find;
 
@@ -50,7 +50,7 @@ impl Rules {
         let path = check_relative_path(rest).map_err(|e| ApiError::new("invalid_request", e.message).with_status(400))?;
         let forbidden = || ApiError::new("forbidden", [method, " ", &path, " is not allowed by this proxy"].concat()).with_status(403);
         // Fetch upper-cases GET, POST, PUT and DELETE but leaves "patch" as sent.
-        let method = ["GET", "POST", "PATCH", "PUT", "DELETE"].into_iter().find(|m| m.eq_ignore_ascii_case(method)).ok_or_else(forbidden)?;
+        let method = normalize_method(method).map_err(|_| forbidden())?;
         if !self.allow.iter().any(|r| r.matches(method, &path)) {
             return Err(forbidden());
         }

@@ -70,6 +70,12 @@ pub fn normalize_method(method: &str) -> Result<&'static str, ApiError> {
         .ok_or_else(|| ApiError::invalid_config(["method must be GET, POST, PATCH, PUT or DELETE, got \"", method, "\""].concat()))
 }
 
+/// An `Idempotency-Key` a caller may send: 1 to 255 visible ASCII characters. No sane key
+/// is longer; a longer one is a caller's bug, not a key.
+pub fn is_idempotency_key(key: &str) -> bool {
+    (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
+}
+
 /// Seed 000 "Idempotency Keys": every mutating request carries one.
 pub fn is_mutating(method: &str) -> bool {
     matches!(method, "POST" | "PATCH" | "PUT" | "DELETE")
@@ -158,6 +164,14 @@ mod tests {
         assert_eq!(check_relative_path("companies/co_1/agents").unwrap(), "/companies/co_1/agents");
         for bad in ["", "/", "https://evil.example/v1", "//evil.example", "/a/../b", "/a?b=1", "/a b", "/./a"] {
             assert_eq!(check_relative_path(bad).unwrap_err().code, code::INVALID_CONFIG, "{bad}");
+        }
+    }
+
+    #[test]
+    fn idempotency_keys() {
+        assert!(is_idempotency_key("req_unique_abc123") && is_idempotency_key(&"k".repeat(255)));
+        for bad in ["", "two words", "tab\t", "clé", &"k".repeat(256)] {
+            assert!(!is_idempotency_key(bad), "{bad}");
         }
     }
 
