@@ -2,7 +2,7 @@
 // envelope, the rate-limit headers, the ApiResult) against `JSON.parse` plus the same checks
 // written in plain JavaScript.
 import { parseEnvelope } from "capx";
-import { median, fmt, report } from "./lib.mjs";
+import { alternate, median, fmt, report } from "./lib.mjs";
 
 const statuses = ["pending", "pending_approval", "in_progress", "completed", "rejected", "failed"];
 const page = {
@@ -58,12 +58,7 @@ if (!same) throw new Error("the two decoders disagree");
 const n = 2000;
 time(plain, n);
 time(parseEnvelope, n);
-const base = [];
-const ours = [];
-for (let round = 0; round < 15; round++) {
-  base.push(time(plain, n));
-  ours.push(time(parseEnvelope, n));
-}
+const { a: base, b: ours } = await alternate(15, () => time(plain, n), () => time(parseEnvelope, n));
 const ratio = median(ours) / median(base);
 console.log(`  ${text.length} bytes per page; JSON.parse + checks ${fmt(median(base) / 1000)} µs, parseEnvelope ${fmt(median(ours) / 1000)} µs`);
 report({

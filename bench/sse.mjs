@@ -5,7 +5,7 @@
 // in-memory body, so the network is out of the measurement.
 import { Capx } from "capx";
 import { createParser } from "eventsource-parser";
-import { median, fmt, report } from "./lib.mjs";
+import { alternate, median, fmt, report } from "./lib.mjs";
 
 const chunkSize = 16 * 1024;
 const types = ["agent.heartbeat", "task.created", "task.completed", "task.approval_required"];
@@ -66,12 +66,7 @@ async function mbPerSecond(decode) {
 
 await mbPerSecond(baseline);
 await mbPerSecond(viaCapx);
-const base = [];
-const ours = [];
-for (let round = 0; round < 7; round++) {
-  base.push(await mbPerSecond(baseline));
-  ours.push(await mbPerSecond(viaCapx));
-}
+const { a: base, b: ours } = await alternate(7, () => mbPerSecond(baseline), () => mbPerSecond(viaCapx));
 const ratio = median(ours) / median(base);
 console.log(`  ${fmt(bytes.length / 1024 / 1024)} MB, ${events} events in ${chunks.length} chunks`);
 console.log(`  eventsource-parser + JSON.parse: ${base.map((r) => fmt(r, 1)).join(", ")} MB/s`);
