@@ -20,7 +20,7 @@ SECS=${1:-600}
 [[ $SECS =~ ^[0-9]+$ ]] || { echo "usage: bench/fuzz.sh [seconds-per-target] [target...]" >&2; exit 2; }
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(envelope sse webhook activity)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(envelope sse webhook)
 NICE=${FUZZ_NICE:-19}
 SANITIZER=${FUZZ_SANITIZER:-address}
 TARGET_DIR=$(realpath -m "${CARGO_TARGET_DIR:-fuzz/target}")

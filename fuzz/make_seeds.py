@@ -9,8 +9,7 @@ bodies (an HTML 502, an empty body, truncated JSON, JSON that is not an object).
 seeds are the seed page's event stream and the cases of src/core/sse/tests.rs; the webhook
 seeds start from the Standard Webhooks published vector. Each file is named after the hash
 of its content, as libFuzzer names corpus entries, so running this again adds nothing twice.
-The activity seeds are the event data of the seed page's stream and the JSON cases of
-src/core/json_check.rs. The input layouts are described at the top of each fuzz_targets/*.rs.
+The input layouts are described at the top of each fuzz_targets/*.rs.
 """
 
 import hashlib
@@ -150,24 +149,3 @@ webhook(flags=4)
 webhook(secret="whsec_***")
 webhook(secret="whsec_")
 webhook(payload=b'{"type":"task.completed","data":{"task_id":"tsk_456"}}', msg_id="msg_2", sigs="")
-
-# --- activity: data FF id FF data FF id ... -------------------------------------------------
-datas = [line[len("data: "):] for line in page_stream.decode().splitlines() if line.startswith("data: ")]
-cases = [
-    "{}", " {} ", "\n{\r\n\t}\n", '{"a":[],"b":[1,-2,3.5,-0,0.25e10,1E-3,2e+2],"c":{"d":null,"e":true,"f":false}}',
-    '{"s":"quote \\" backslash \\\\ slash \\/ \\b\\f\\n\\r\\t \\u00e9 \\uD83D\\uDE00 \\uD800 é 😀"}',
-    '{"nested":[[[[{"x":[{}]}]]]]}', '{"":""}', '{"dup":1,"dup":2}',
-    "[]", '"s"', "1", "null", "{", "{}}", "{},{}", '{"a":1,}', '{"a":01}', '{"a":1.}', '{"a":"\\x"}',
-    '{"a":"\\u12g4"}', '{"a":1},{"b":2}', '{"a":1}],["x",{"b":2}', "\ufeff{}", "{\"a\":\"tab\there\"}",
-    "[" * 130 + "]" * 130, '{"a":' + "[" * 127 + "]" * 127 + "}",
-]
-
-
-def activity(*fields):
-    write("activity", b"\xff".join(f.encode() for f in fields))
-
-
-activity(*[x for n, d in enumerate(datas) for x in (d, str(n))])
-for n, case in enumerate(cases):
-    activity(case, str(n))
-activity('{"a":1}', "1", '{"b":[true]}', 'id "quoted" \\ \x01', "nope", "2")

@@ -37,7 +37,15 @@ function batchIterator(source, unpack) {
   let index = 0;
   let done = false;
   let tail = null;
-  const take = () => ({ value: unpack(items, index++), done: false });
+  const take = () => {
+    try {
+      return { value: unpack(items, index++), done: false };
+    } catch (e) {
+      done = true;
+      [items, index] = [[], 0];
+      throw e;
+    }
+  };
   const fill = async () => {
     while (index >= items.length) {
       if (done) return { value: undefined, done: true };
@@ -55,7 +63,13 @@ function batchIterator(source, unpack) {
   };
   return {
     next() {
-      if (tail === null && index < items.length) return Promise.resolve(take());
+      if (tail === null && index < items.length) {
+        try {
+          return Promise.resolve(take());
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      }
       const next = (tail ?? Promise.resolve()).then(fill, fill);
       const settle = () => {
         if (tail === next) tail = null;
@@ -82,9 +96,15 @@ export function asyncIterable(pager) {
 }
 
 // One HTTP attempt under a per-attempt deadline, linked to the caller's AbortSignal.
-// Resolves to [response, text] (text is null when readBody is false, for streams);
-// rejects with [kind, message], kind being "timeout", "aborted" or "connection".
-export async function attempt(fetchFn, url, init, timeoutMs, signal, readBody) {
+// `headerLines` is "name\nvalue\n" per header. Resolves to [response, text] (text is null
+// when readBody is false, for streams); rejects with [kind, message], kind being "timeout",
+// "aborted" or "connection".
+export async function attempt(fetchFn, method, url, headerLines, body, timeoutMs, signal, readBody) {
+  const headers = {};
+  const lines = headerLines.split("\n");
+  for (let i = 1; i < lines.length; i += 2) headers[lines[i - 1]] = lines[i];
+  const init = { method, headers };
+  if (body !== undefined) init.body = body;
   if (signal?.aborted) throw ["aborted", "The request was aborted before it was sent"];
   const controller = new AbortController();
   let why = null;
@@ -114,6 +134,18 @@ export async function attempt(fetchFn, url, init, timeoutMs, signal, readBody) {
   }
 }
 
+export function field(obj, key) {
+  return obj !== null && typeof obj === "object" && !Array.isArray(obj) ? obj[key] : undefined;
+}
+
+export function rateLimit(limit, remaining, reset) {
+  return { limit, remaining, reset };
+}
+
+export function apiResult(data, meta, rateLimit, status) {
+  return { data, meta, rateLimit, status };
+}
+
 // A Response from plain parts; the statuses that forbid a body get none, as fetch requires.
 export function response(status, headers, body) {
   const nullBody = status === 101 || status === 204 || status === 205 || status === 304;
@@ -133,8 +165,17 @@ export function cancelReader(reader) {
   reader.cancel().catch(() => {});
 }
 
-// An activity stream: `engine.nextBatch()` resolves to [events, ids]; the stream also
-// exposes the SSE id of the last event it yielded, to resume from later.
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+
+// The events of a read, from wasm memory (see core::activity::Batch): each event's data,
+// and each event's id after a leading "", both CR-separated. Invalid UTF-8 becomes U+FFFD.
+export function eventBatch(data, ids) {
+  return [utf8.decode(data).split("\r"), utf8.decode(ids).split("\r")];
+}
+
+// An activity stream: `engine.nextBatch()` resolves to an eventBatch; each event's data is
+// parsed as it is taken, and must be a JSON object. The stream also exposes the SSE id of
+// the last event it yielded, to resume from later.
 export function activityStream(engine, lastEventId) {
   let ids = [];
   const source = {
@@ -146,9 +187,14 @@ export function activityStream(engine, lastEventId) {
     },
     close: () => engine.close(),
   };
-  const iterator = batchIterator(source, (events, i) => {
-    if (ids[i]) lastEventId = ids[i];
-    return events[i];
+  const iterator = batchIterator(source, (data, i) => {
+    let event;
+    try {
+      event = JSON.parse(data[i]);
+    } catch {}
+    if (event === null || typeof event !== "object" || Array.isArray(event)) throw engine.invalid();
+    if (ids[i + 1]) lastEventId = ids[i + 1];
+    return event;
   });
   return {
     [Symbol.asyncIterator]: () => iterator,

@@ -23,23 +23,30 @@ const DEFAULT_TIMEOUT_MS: f64 = 60_000.0;
 #[wasm_bindgen]
 pub struct Capx {
     transport: Rc<Transport>,
+    /// The namespaces, made once: `capx.tasks` is the same object on every access rather
+    /// than a fresh wrapper (and a finalizer registration) per call.
+    tasks: JsValue,
+    companies: JsValue,
 }
 
 #[wasm_bindgen]
 impl Capx {
     #[wasm_bindgen(constructor)]
     pub fn new(options: Ts<ClientOptions>) -> Result<Capx, JsValue> {
-        Ok(Self { transport: Rc::new(configure(options.js_value())?) })
+        let transport = Rc::new(configure(options.js_value())?);
+        let tasks = Tasks::new(transport.clone()).into();
+        let companies = Companies::new(transport.clone()).into();
+        Ok(Self { transport, tasks, companies })
     }
 
-    #[wasm_bindgen(getter)]
-    pub fn tasks(&self) -> Tasks {
-        Tasks::new(self.transport.clone())
+    #[wasm_bindgen(getter, unchecked_return_type = "Tasks")]
+    pub fn tasks(&self) -> JsValue {
+        self.tasks.clone()
     }
 
-    #[wasm_bindgen(getter)]
-    pub fn companies(&self) -> Companies {
-        Companies::new(self.transport.clone())
+    #[wasm_bindgen(getter, unchecked_return_type = "Companies")]
+    pub fn companies(&self) -> JsValue {
+        self.companies.clone()
     }
 
     /// Any other endpoint, with the same envelope, retries and idempotency. `path` is

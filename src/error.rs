@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 
 impl From<ApiError> for JsValue {
     fn from(err: ApiError) -> Self {
-        let rate_limit = err.rate_limit.map(|r| crate::json::rate_limit_object(&r)).unwrap_or(JsValue::NULL);
+        let rate_limit = crate::json::rate_limit_object(err.rate_limit);
         let retryable = err.retryable();
         CapxErrorJs::new(&err.code, &err.message, err.status, err.docs, rate_limit, retryable).into()
     }

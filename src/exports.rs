@@ -29,12 +29,7 @@ pub fn parse_envelope_js(
 }
 
 pub fn api_result(envelope: Envelope<JsValue>) -> JsValue {
-    json::object(&[
-        ("data", envelope.data),
-        ("meta", envelope.meta),
-        ("rateLimit", envelope.rate_limit.map_or(JsValue::NULL, |r| json::rate_limit_object(&r))),
-        ("status", envelope.status.into()),
-    ])
+    crate::sys::api_result(envelope.data, envelope.meta, json::rate_limit_object(envelope.rate_limit), envelope.status)
 }
 
 /// `completed`, `rejected` and `failed`; `false` for any status this version does not know.

@@ -10,10 +10,7 @@ use wasm_bindgen::prelude::*;
 
 impl JsonView for JsValue {
     fn field(&self, key: &str) -> Option<Self> {
-        if !JsonView::is_object(self) {
-            return None;
-        }
-        Reflect::get(self, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined())
+        Some(crate::sys::field(self, key)).filter(|v| !v.is_undefined())
     }
     fn is_object(&self) -> bool {
         JsValue::is_object(self) && !Array::is_array(self)
@@ -66,10 +63,6 @@ pub fn object(pairs: &[(&str, JsValue)]) -> JsValue {
     obj.into()
 }
 
-pub fn rate_limit_object(r: &RateLimit) -> JsValue {
-    object(&[
-        ("limit", (r.limit as f64).into()),
-        ("remaining", (r.remaining as f64).into()),
-        ("reset", (r.reset as f64).into()),
-    ])
+pub fn rate_limit_object(r: Option<RateLimit>) -> JsValue {
+    r.map_or(JsValue::NULL, |r| crate::sys::rate_limit(r.limit as f64, r.remaining as f64, r.reset as f64))
 }

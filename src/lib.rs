@@ -42,9 +42,9 @@ pub use client::Capx;
 #[cfg(target_arch = "wasm32")]
 pub use exports::{can_transition, is_terminal_status, parse_envelope_js};
 
-// SAFETY: a wasm instance of this crate runs on one thread (no shared memory, no atomics
-// target feature), which is what AssumeSingleThreaded requires.
+#[cfg(any(test, target_arch = "wasm32"))]
+mod heap;
+
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
-static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
-    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+static ALLOCATOR: heap::Heap<heap::WasmMemory> = heap::Heap::new(heap::WasmMemory);

@@ -2,15 +2,13 @@
 //! sent, which EventSource cannot), decoded by the core's WHATWG decoder, resumed after a
 //! drop with `Last-Event-ID` after the server's `retry:` delay.
 
-use crate::core::activity::take_batch;
+use crate::core::activity::Batch;
 use crate::core::error::{code, ApiError};
 use crate::core::retry::reconnect_delay_ms;
-use crate::core::sse::{SseDecoder, SseEvent};
-use crate::json;
+use crate::core::sse::SseDecoder;
 use crate::transport::{aborted, envelope, sleep, Call, CallOptions, Reply, Transport};
 use js_sys::{Promise, Uint8Array};
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -34,7 +32,8 @@ struct Engine {
 
 struct State {
     decoder: SseDecoder,
-    queue: VecDeque<SseEvent>,
+    /// What was decoded and not yet handed to JavaScript.
+    batch: Batch,
     reader: Option<ReadableStreamDefaultReader>,
     /// The caller's `lastEventId`: where to resume until the stream names an id itself.
     start_id: Option<String>,
@@ -45,8 +44,7 @@ struct State {
 }
 
 enum Step {
-    Batch(String),
-    Invalid,
+    Batch(JsValue),
     Finished,
     Connect { wait_ms: Option<u64> },
     Read(ReadableStreamDefaultReader),
@@ -63,7 +61,7 @@ impl ActivityEngine {
         });
         let state = State {
             decoder: SseDecoder::new(),
-            queue: VecDeque::new(),
+            batch: Batch::default(),
             reader: None,
             start_id: last_event_id.clone(),
             failures: 0,
@@ -77,7 +75,8 @@ impl ActivityEngine {
 
 #[wasm_bindgen]
 impl ActivityEngine {
-    /// The next events as `[events, ids]`, or `undefined` once the stream is over.
+    /// The next events as `[data, ids]` (see `eventBatch` in runtime.js), or `undefined`
+    /// once the stream is over.
     #[wasm_bindgen(js_name = nextBatch)]
     pub fn next_batch(&self) -> Promise {
         let engine = self.inner.clone();
@@ -96,6 +95,12 @@ impl ActivityEngine {
     pub fn close(&self) {
         self.inner.finish();
     }
+
+    /// An event's data was not a JSON object: the stream ends with this error.
+    pub fn invalid(&self) -> JsValue {
+        self.inner.finish();
+        ApiError::new(code::INVALID_RESPONSE, "an activity event's data is not a JSON object").into()
+    }
 }
 
 impl Engine {
@@ -103,9 +108,7 @@ impl Engine {
         let call = self.call.as_ref().map_err(Clone::clone)?;
         loop {
             match self.step() {
-                // Every event's data was checked to be a JSON object: the batch parses.
-                Step::Batch(text) => return json::parse(&text).ok_or_else(not_an_object),
-                Step::Invalid => return Err(not_an_object()),
+                Step::Batch(batch) => return Ok(batch),
                 Step::Finished => return Ok(JsValue::UNDEFINED),
                 Step::Connect { wait_ms } => {
                     if let Some(ms) = wait_ms {
@@ -123,11 +126,10 @@ impl Engine {
     /// Decides what to do next without holding the borrow across an await.
     fn step(&self) -> Step {
         let mut s = self.state.borrow_mut();
-        if let Some(batch) = take_batch(&mut s.queue) {
+        if !s.batch.is_empty() {
+            let batch = crate::sys::event_batch(&s.batch.data, &s.batch.ids);
+            s.batch.clear();
             return Step::Batch(batch);
-        }
-        if !s.queue.is_empty() {
-            return Step::Invalid;
         }
         if s.done {
             return Step::Finished;
@@ -147,7 +149,7 @@ impl Engine {
         // what was received is already on its way to the caller.
         let resume = {
             let s = self.state.borrow();
-            Some(s.decoder.last_event_id().to_owned()).filter(|id| !id.is_empty()).or_else(|| s.start_id.clone())
+            Some(s.decoder.last_event_id().into_owned()).filter(|id| !id.is_empty()).or_else(|| s.start_id.clone())
         };
         let headers: Vec<(&str, &str)> = resume.as_deref().map(|id| ("Last-Event-ID", id)).into_iter().collect();
         let outcome = match self.transport.attempt(call, None, &headers, false).await {
@@ -185,24 +187,18 @@ impl Engine {
             s.reader = None;
             return Ok(());
         };
-        let mut events = Vec::new();
-        let fed = s.decoder.feed(&bytes.to_vec(), &mut events);
-        s.queue.extend(events);
-        fed.map_err(|e| ApiError::new(code::INVALID_RESPONSE, e.message()))
+        let State { decoder, batch, .. } = &mut *s;
+        decoder.feed(&bytes.to_vec(), batch).map_err(|e| ApiError::new(code::INVALID_RESPONSE, e.message()))
     }
 
     fn finish(&self) {
         let mut s = self.state.borrow_mut();
         s.done = true;
-        s.queue.clear();
+        s.batch.clear();
         if let Some(reader) = s.reader.take() {
             crate::sys::cancel_reader(&reader);
         }
     }
-}
-
-fn not_an_object() -> ApiError {
-    ApiError::new(code::INVALID_RESPONSE, "an activity event's data is not a JSON object")
 }
 
 /// A 200 `text/event-stream` becomes a reader; anything else becomes the error it says.

@@ -25,10 +25,13 @@ extern "C" {
     pub fn cancel_reader(reader: &web_sys::ReadableStreamDefaultReader);
 
     /// See `attempt` in runtime.js: resolves to `[Response, string | null]`.
+    #[allow(clippy::too_many_arguments)]
     pub fn attempt(
         fetch: Option<&js_sys::Function>,
+        method: &str,
         url: &str,
-        init: &JsValue,
+        header_lines: &str,
+        body: Option<&str>,
         timeout_ms: f64,
         signal: Option<&web_sys::AbortSignal>,
         read_body: bool,
@@ -40,6 +43,21 @@ extern "C" {
 
     /// `new Response(body, { status, headers })`, in one call across the boundary.
     pub fn response(status: u16, headers: &JsValue, body: &JsValue) -> JsValue;
+
+    /// The events of a read as `[data, ids]` strings (see `core::activity::Batch`).
+    #[wasm_bindgen(js_name = eventBatch)]
+    pub fn event_batch(data: &[u8], ids: &[u8]) -> JsValue;
+
+    /// `obj[key]` of a plain object, `undefined` for anything else (arrays included).
+    pub fn field(obj: &JsValue, key: &str) -> JsValue;
+
+    /// `{ limit, remaining, reset }`.
+    #[wasm_bindgen(js_name = rateLimit)]
+    pub fn rate_limit(limit: f64, remaining: f64, reset: f64) -> JsValue;
+
+    /// `{ data, meta, rateLimit, status }`, in one call across the boundary.
+    #[wasm_bindgen(js_name = apiResult)]
+    pub fn api_result(data: JsValue, meta: JsValue, rate_limit: JsValue, status: u16) -> JsValue;
 
     #[wasm_bindgen(js_name = activityStream)]
     pub fn activity_stream(engine: JsValue, last_event_id: Option<String>) -> JsValue;

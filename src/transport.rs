@@ -117,13 +117,20 @@ impl Transport {
             headers.push(("Idempotency-Key", key));
         }
         headers.extend_from_slice(extra_headers);
-        let header_obj = json::object(&headers.iter().map(|(k, v)| (*k, JsValue::from_str(v))).collect::<Vec<_>>());
-        let mut init = vec![("method", JsValue::from_str(call.method)), ("headers", header_obj)];
-        if let Some(body) = &call.body {
-            init.push(("body", JsValue::from_str(body)));
-        }
+        // One string across the boundary rather than two per header: no header name or
+        // value holds a line break (the options and the key are checked for that).
+        let lines: String = headers.iter().flat_map(|(k, v)| [*k, "\n", v, "\n"]).collect();
         let timeout = call.options.timeout_ms.unwrap_or(self.timeout_ms);
-        let promise = sys::attempt(self.fetch.as_ref(), &url, &json::object(&init), timeout, call.options.signal.as_ref(), read_body);
+        let promise = sys::attempt(
+            self.fetch.as_ref(),
+            call.method,
+            &url,
+            &lines,
+            call.body.as_deref(),
+            timeout,
+            call.options.signal.as_ref(),
+            read_body,
+        );
         let pair = JsFuture::from(promise).await.map_err(|reason| attempt_error(&reason))?;
         let part = |i| Reflect::get_u32(&pair, i).unwrap_or(JsValue::UNDEFINED);
         let response = part(0)

@@ -12,10 +12,12 @@
 //! chunks and byte by byte gives the same events, the same error, the same last event id
 //! and retry as a small line-by-line reference decoder written from the WHATWG rules; and
 //! the max-line guard holds: no event's data, type or id is longer than the limit, and any
-//! line longer than the limit is an error, however it was chunked.
+//! line longer than the limit is an error, however it was chunked. The activity stream's
+//! `Batch`, fed the same stream, splits back into exactly those events' data and ids.
 #![no_main]
 
-use capx::core::sse::{SseDecoder, SseError, SseEvent, DEFAULT_MAX_LINE};
+use capx::core::activity::{Batch, SEPARATOR};
+use capx::core::sse::{SseDecoder, SseError, SseEvent, SseSink, DEFAULT_MAX_LINE};
 use libfuzzer_sys::fuzz_target;
 
 #[derive(Debug, PartialEq)]
@@ -27,16 +29,26 @@ struct Outcome {
 }
 
 /// Feeds each stream in the chunks `cut` makes of it, `finish()` between streams.
-fn decode(streams: &[&[u8]], max: usize, mut cut: impl FnMut(&[u8]) -> Vec<std::ops::Range<usize>>) -> Outcome {
-    let mut d = SseDecoder::with_max_line(max);
+fn decode(streams: &[&[u8]], max: usize, cut: impl FnMut(&[u8]) -> Vec<std::ops::Range<usize>>) -> Outcome {
     let mut events = Vec::new();
+    let (error, d) = decode_into(streams, max, cut, &mut events);
+    Outcome { events, error, last_event_id: d.last_event_id().into_owned(), retry_ms: d.retry_ms() }
+}
+
+fn decode_into(
+    streams: &[&[u8]],
+    max: usize,
+    mut cut: impl FnMut(&[u8]) -> Vec<std::ops::Range<usize>>,
+    events: &mut impl SseSink,
+) -> (Option<SseError>, SseDecoder) {
+    let mut d = SseDecoder::with_max_line(max);
     let mut error = None;
     for (i, stream) in streams.iter().enumerate() {
         if i > 0 {
             d.finish();
         }
         for range in cut(stream) {
-            match d.feed(&stream[range], &mut events) {
+            match d.feed(&stream[range], events) {
                 Ok(()) => assert!(error.is_none(), "a failed decoder stays failed"),
                 Err(e) => {
                     assert!(error.is_none() || error.as_ref() == Some(&e), "one error, repeated");
@@ -45,7 +57,7 @@ fn decode(streams: &[&[u8]], max: usize, mut cut: impl FnMut(&[u8]) -> Vec<std::
             }
         }
     }
-    Outcome { events, error, last_event_id: d.last_event_id().to_owned(), retry_ms: d.retry_ms() }
+    (error, d)
 }
 
 /// The WHATWG "interpret an event stream" steps, one whole line at a time, with the guard
@@ -56,7 +68,7 @@ fn reference(streams: &[&[u8]], max: usize) -> Outcome {
     let mut out = Outcome { events: Vec::new(), error: None, last_event_id: String::new(), retry_ms: None };
     'streams: for stream in streams {
         let mut event_type = String::new();
-        let mut data = String::new();
+        let mut data = Vec::new();
         let mut lines: Vec<&[u8]> = Vec::new();
         let (mut start, mut i) = (0, 0);
         while i < stream.len() {
@@ -87,7 +99,8 @@ fn reference(streams: &[&[u8]], max: usize) -> Outcome {
                 if !data.is_empty() {
                     data.pop();
                     let event = if event_type.is_empty() { "message".to_owned() } else { event_type.clone() };
-                    out.events.push(SseEvent { event, data: std::mem::take(&mut data), id: out.last_event_id.clone() });
+                    let data = String::from_utf8_lossy(&std::mem::take(&mut data)).into_owned();
+                    out.events.push(SseEvent { event, data, id: out.last_event_id.clone() });
                 }
                 data.clear();
                 event_type.clear();
@@ -106,14 +119,13 @@ fn reference(streams: &[&[u8]], max: usize) -> Outcome {
             let text = String::from_utf8_lossy(value);
             match field {
                 b"data" => {
-                    // Counted as the decoder counts: the data so far as text, the new value
-                    // as received (U+FFFD for an invalid byte can make the text longer).
+                    // Bytes as received, before U+FFFD can make the text longer.
                     if data.len() + value.len() >= max {
                         out.error = Some(SseError::LineTooLong { limit: max });
                         break 'streams;
                     }
-                    data.push_str(&text);
-                    data.push('\n');
+                    data.extend_from_slice(value);
+                    data.push(b'\n');
                 }
                 b"event" => event_type = text.into_owned(),
                 b"id" if !value.contains(&0) => out.last_event_id = text.into_owned(),
@@ -170,6 +182,18 @@ fuzz_target!(|input: &[u8]| {
 
     let bytes = decode(&streams, max, |s| (0..s.len()).map(|i| i..i + 1).collect());
     assert_eq!(bytes, want, "byte by byte vs the reference");
+
+    // What JavaScript does with a batch (eventBatch in js/runtime.js): decode, split on CR.
+    let mut batch = Batch::default();
+    decode_into(&streams, max, |s| vec![0..s.len()], &mut batch);
+    let split = |bytes: &[u8]| String::from_utf8_lossy(bytes).split(char::from(SEPARATOR)).map(str::to_owned).collect::<Vec<_>>();
+    if want.events.is_empty() {
+        assert!(batch.is_empty());
+    } else {
+        let data: Vec<String> = want.events.iter().map(|e| e.data.clone()).collect();
+        let ids: Vec<String> = std::iter::once(String::new()).chain(want.events.iter().map(|e| e.id.clone())).collect();
+        assert_eq!((split(&batch.data), split(&batch.ids)), (data, ids), "the batch splits into the events");
+    }
 
     // The guard bounds what is buffered in bytes as received; decoded text is at most 3 times
     // that (one invalid byte becomes the 3-byte U+FFFD).

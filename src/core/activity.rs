@@ -1,87 +1,61 @@
-//! Activity events cross into JavaScript a batch at a time, as one JSON text for one
-//! `JSON.parse`: per-event strings and calls across the boundary cost more than decoding.
+//! Activity events cross into JavaScript a batch at a time: every event of a read in one
+//! text of data and one of ids, so that a read costs two strings, not three per event.
+//! JavaScript splits them and `JSON.parse`s each event's data as it is taken, which also
+//! checks it: one event's bad data can never change what another event parses to.
 
-use super::json_check::is_json_object;
-use super::sse::SseEvent;
-use std::collections::VecDeque;
+use super::sse::SseSink;
 
-/// Moves events off the front of `queue` into `[[data, …], [id, …]]`, stopping before the
-/// first whose data is not a JSON object (it stays at the front). `None` when nothing moved.
-pub fn take_batch(queue: &mut VecDeque<SseEvent>) -> Option<String> {
-    let mut data = String::from("[[");
-    let mut ids = String::from("],[");
-    let mut taken = 0;
-    while let Some(event) = queue.front() {
-        if !is_json_object(&event.data) {
-            break;
-        }
-        if taken > 0 {
-            data.push(',');
-            ids.push(',');
-        }
-        data.push_str(&event.data);
-        push_json_string(&mut ids, &event.id);
-        taken += 1;
-        queue.pop_front();
-    }
-    (taken > 0).then(|| [data.as_str(), ids.as_str(), "]]"].concat())
+/// Separates events in both texts: CR ends an SSE line, so no data or id can hold one.
+pub const SEPARATOR: u8 = b'\r';
+
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub data: Vec<u8>,
+    pub ids: Vec<u8>,
 }
 
-fn push_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c < ' ' => {
-                out.push_str("\\u00");
-                out.extend(super::text::hex_byte(c as u8));
-            }
-            c => out.push(c),
-        }
+impl Batch {
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
     }
-    out.push('"');
+
+    pub fn clear(&mut self) {
+        self.data.clear();
+        self.ids.clear();
+    }
+}
+
+impl SseSink for Batch {
+    fn event(&mut self, _event_type: &[u8], data: &[u8], id: &[u8]) {
+        // The first event's separator would be ambiguous with an empty batch: ids carry one
+        // before every event, data between events.
+        if !self.ids.is_empty() {
+            self.data.push(SEPARATOR);
+        }
+        self.ids.push(SEPARATOR);
+        self.data.extend_from_slice(data);
+        self.ids.extend_from_slice(id);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use serde_json::{json, Value};
-
-    fn event(id: &str, data: &str) -> SseEvent {
-        SseEvent { event: "activity".into(), data: data.into(), id: id.into() }
-    }
-
-    fn parse(text: &str) -> Value {
-        serde_json::from_str(text).unwrap()
-    }
+    use crate::core::sse::SseDecoder;
 
     #[test]
-    fn a_batch_is_one_json_text_of_the_data_and_the_ids() {
-        let mut queue: VecDeque<_> = [
-            event("1", r#"{"type":"task.created","task_id":"tsk_1"}"#),
-            event("", "{\n\"type\": \"agent.heartbeat\"\n}"),
-            event("id \"quoted\" \\ \u{1}", r#"{"type":"company.renamed"}"#),
-        ]
-        .into();
-        let batch = take_batch(&mut queue).unwrap();
-        assert_eq!(
-            parse(&batch),
-            json!([
-                [{"type": "task.created", "task_id": "tsk_1"}, {"type": "agent.heartbeat"}, {"type": "company.renamed"}],
-                ["1", "", "id \"quoted\" \\ \u{1}"]
-            ])
-        );
-        assert!(queue.is_empty());
-        assert_eq!(take_batch(&mut queue), None);
-    }
-
-    #[test]
-    fn a_batch_stops_before_data_that_is_not_an_object() {
-        let mut queue: VecDeque<_> = [event("1", r#"{"a":1}"#), event("2", r#"{"a":1},{"b":2}"#), event("3", "{}")].into();
-        assert_eq!(parse(&take_batch(&mut queue).unwrap()), json!([[{"a": 1}], ["1"]]));
-        assert_eq!(queue.len(), 2, "the bad event stays at the front");
-        assert_eq!(take_batch(&mut queue), None);
+    fn a_batch_holds_each_events_data_and_id_in_order() {
+        let mut batch = Batch::default();
+        let mut decoder = SseDecoder::new();
+        let stream = b"id: 1\ndata: {\"a\":1}\n\ndata: {\ndata: \"b\": 2}\n\nid: x\xFFy\nevent: other\ndata:\n\n";
+        decoder.feed(stream, &mut batch).unwrap();
+        assert_eq!(batch.data, b"{\"a\":1}\r{\n\"b\": 2}\r");
+        assert_eq!(batch.ids, b"\r1\r1\rx\xFFy");
+        batch.clear();
+        assert!(batch.is_empty());
+        decoder.feed(b"data: {}\n\n", &mut batch).unwrap();
+        assert!(!batch.is_empty(), "one event with no id is still an event");
+        assert_eq!((batch.data.as_slice(), batch.ids.as_slice()), (&b"{}"[..], &b"\rx\xFFy"[..]));
     }
 }

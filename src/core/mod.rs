@@ -5,7 +5,6 @@ pub mod base64;
 pub mod envelope;
 pub mod error;
 pub mod json;
-pub mod json_check;
 pub mod models;
 pub mod proxy;
 pub mod rate_limit;

@@ -2,8 +2,12 @@
 //! rules (§9.2.6), fed byte chunks of any size.
 //!
 //! Lines are split on bytes: CR and LF never occur inside a multi-byte UTF-8 sequence, so a
-//! character split across chunks simply waits in the line buffer, and each complete line is
-//! decoded once.
+//! character split across chunks simply waits in the line buffer. Events leave as the bytes
+//! received: decoding them (U+FFFD for what is not UTF-8) gives the same text as decoding the
+//! stream first, since every piece is cut at an ASCII byte, and a receiver that decodes a
+//! whole batch at once saves a pass and an allocation per event.
+
+use std::borrow::Cow;
 
 /// A line (or an event's data) longer than this without an end is an error, not unbounded
 /// memory growth.
@@ -11,6 +15,13 @@ pub const DEFAULT_MAX_LINE: usize = 1 << 20;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// Where the decoder dispatches events: the `event:` type ("" when none was given), the data,
+/// and the last event id in force ("" when none).
+pub trait SseSink {
+    fn event(&mut self, event_type: &[u8], data: &[u8], id: &[u8]);
+}
+
+/// An event as text, for receivers that keep events one by one (tests, the fuzzer).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SseEvent {
     /// The `event:` field, or "message".
@@ -18,6 +29,13 @@ pub struct SseEvent {
     pub data: String,
     /// The last event id in force when the event was dispatched ("" when none).
     pub id: String,
+}
+
+impl SseSink for Vec<SseEvent> {
+    fn event(&mut self, event_type: &[u8], data: &[u8], id: &[u8]) {
+        let event = if event_type.is_empty() { "message".into() } else { String::from_utf8_lossy(event_type).into_owned() };
+        self.push(SseEvent { event, data: String::from_utf8_lossy(data).into_owned(), id: String::from_utf8_lossy(id).into_owned() });
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,9 +62,10 @@ pub struct SseDecoder {
     after_cr: bool,
     /// Whether the first line of the current stream (where a BOM may sit) is behind us.
     started: bool,
-    event_type: String,
-    data: String,
-    last_event_id: String,
+    event_type: Vec<u8>,
+    /// Each `data:` value so far, each followed by LF.
+    data: Vec<u8>,
+    last_event_id: Vec<u8>,
     retry_ms: Option<u64>,
     /// Set by an over-long line; from then on every `feed` fails the same way, since the
     /// stream's framing can no longer be trusted.
@@ -70,16 +89,16 @@ impl SseDecoder {
             line: Vec::new(),
             after_cr: false,
             started: false,
-            event_type: String::new(),
-            data: String::new(),
-            last_event_id: String::new(),
+            event_type: Vec::new(),
+            data: Vec::new(),
+            last_event_id: Vec::new(),
             retry_ms: None,
             failed: false,
         }
     }
 
-    /// Feeds one chunk, pushing every event it completes onto `out`.
-    pub fn feed(&mut self, chunk: &[u8], out: &mut Vec<SseEvent>) -> Result<(), SseError> {
+    /// Feeds one chunk, dispatching every event it completes to `out`.
+    pub fn feed(&mut self, chunk: &[u8], out: &mut impl SseSink) -> Result<(), SseError> {
         if self.failed {
             return Err(self.too_long());
         }
@@ -130,8 +149,8 @@ impl SseDecoder {
         self.data.clear();
     }
 
-    pub fn last_event_id(&self) -> &str {
-        &self.last_event_id
+    pub fn last_event_id(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.last_event_id)
     }
 
     pub fn retry_ms(&self) -> Option<u64> {
@@ -156,7 +175,7 @@ impl SseDecoder {
         Err(self.too_long())
     }
 
-    fn line_done(&mut self, mut line: &[u8], out: &mut Vec<SseEvent>) -> Result<(), SseError> {
+    fn line_done(&mut self, mut line: &[u8], out: &mut impl SseSink) -> Result<(), SseError> {
         if !self.started {
             self.started = true;
             line = line.strip_prefix(BOM).unwrap_or(line);
@@ -181,11 +200,11 @@ impl SseDecoder {
                 if self.data.len() + value.len() >= self.max_line {
                     return self.fail();
                 }
-                self.data.push_str(&String::from_utf8_lossy(value));
-                self.data.push('\n');
+                self.data.extend_from_slice(value);
+                self.data.push(b'\n');
             }
-            b"event" => self.event_type = String::from_utf8_lossy(value).into_owned(),
-            b"id" if !value.contains(&0) => self.last_event_id = String::from_utf8_lossy(value).into_owned(),
+            b"event" => value.clone_into(&mut self.event_type),
+            b"id" if !value.contains(&0) => value.clone_into(&mut self.last_event_id),
             b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
                 // Too many digits for u64 is still "digits only": the largest delay it can be.
                 self.retry_ms = Some(std::str::from_utf8(value).ok().and_then(|v| v.parse().ok()).unwrap_or(u64::MAX));
@@ -195,15 +214,12 @@ impl SseDecoder {
         Ok(())
     }
 
-    fn dispatch(&mut self, out: &mut Vec<SseEvent>) {
-        let event_type = std::mem::take(&mut self.event_type);
-        if self.data.is_empty() {
-            return;
+    fn dispatch(&mut self, out: &mut impl SseSink) {
+        if let Some((_, data)) = self.data.split_last() {
+            out.event(&self.event_type, data, &self.last_event_id);
         }
-        let mut data = std::mem::take(&mut self.data);
-        data.pop();
-        let event = if event_type.is_empty() { "message".to_owned() } else { event_type };
-        out.push(SseEvent { event, data, id: self.last_event_id.clone() });
+        self.data.clear();
+        self.event_type.clear();
     }
 }
 

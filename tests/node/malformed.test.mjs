@@ -1,6 +1,7 @@
 // What a broken server or proxy can send, against a real HTTP server on 127.0.0.1: each
 // response must give a CapxError with the expected code and status (never a SyntaxError or
-// a trap), and the same wasm instance must keep working afterwards.
+// a trap), and the same wasm instance must keep working afterwards. The same for activity
+// events whose data is not one JSON object.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
@@ -91,6 +92,61 @@ test(`${cases.length} malformed responses each give the expected CapxError; the 
     }
     const after = await capx.companies.get("alive");
     assert.equal(after.data.id, "co_1", "the same instance still works");
+  } finally {
+    server.close();
+    server.closeAllConnections();
+  }
+});
+
+// [name, the bad event's data lines]: two good events come first and are delivered.
+const badEvents = [
+  ["not JSON", ["hello"]],
+  ["an array", ["[1,2]"]],
+  ["null", ["null"]],
+  ["a string", ['"task.created"']],
+  ["a number", ["42"]],
+  ["empty data", [""]],
+  ["two objects in one event", ['{"type":"a"},{"type":"b"}']],
+  ["an object cut short", ['{"type":"task.created"']],
+  ["half an object, its other half in the next event", ['{"type":"', '"}']],
+  ["trailing garbage", ['{"type":"a"} x']],
+];
+
+test(`${badEvents.length} activity events that are not JSON objects end the stream with invalid_response`, async (t) => {
+  const good = (id) => `id: ${id}\nevent: activity\ndata: {"type":"agent.heartbeat","n":${id}}\n\n`;
+  const server = createServer((req, res) => {
+    const i = Number(new URL(req.url, "http://x").pathname.split("/")[3].slice(3));
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    if (i === badEvents.length) {
+      // Invalid UTF-8 inside a string is replaced, as TextDecoder does: still an object.
+      res.end(Buffer.concat([Buffer.from('id: 9\ndata: {"type":"x","s":"a'), Buffer.from([0xff]), Buffer.from('b"}\n\n')]));
+      return;
+    }
+    const [, lines] = badEvents[i];
+    res.end(good(1) + good(2) + "id: 3\n" + lines.map((l) => `data: ${l}\n`).join("") + "\n" + good(4));
+  }).listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const capx = new Capx({ apiKey: "capx_sk_test_malformed", baseUrl: `http://127.0.0.1:${server.address().port}/v1`, maxRetries: 0 });
+  try {
+    for (const [i, [name]] of badEvents.entries()) {
+      await t.test(name, async () => {
+        const stream = capx.companies.activity(`co_${i}`);
+        const got = [];
+        const e = await (async () => {
+          for await (const event of stream) got.push(event.n);
+        })().then(() => assert.fail("ended without an error"), (e) => e);
+        assert.ok(e instanceof CapxError, `${e?.name}: ${e?.message}`);
+        assert.equal(e.code, "invalid_response");
+        assert.match(e.message, /not a JSON object/);
+        assert.deepEqual(got, [1, 2], "the events before the bad one arrive, none after it");
+        assert.equal(stream.lastEventId, "2");
+        assert.equal((await stream[Symbol.asyncIterator]().next()).done, true, "the stream is over");
+      });
+    }
+    for await (const event of capx.companies.activity(`co_${badEvents.length}`)) {
+      assert.deepEqual(event, { type: "x", s: "a\ufffdb" });
+      break;
+    }
   } finally {
     server.close();
     server.closeAllConnections();

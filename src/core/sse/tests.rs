@@ -178,7 +178,7 @@ fn a_long_line_fails_however_it_was_chunked() {
 fn reconnecting_keeps_the_id_and_retry() {
     let (_, mut d) = decode_chunks(&[b"retry: 10\nid: 5\ndata: a\n\ndata: partial"]);
     d.finish();
-    assert_eq!((d.last_event_id(), d.retry_ms()), ("5", Some(10)));
+    assert_eq!((d.last_event_id().as_ref(), d.retry_ms()), ("5", Some(10)));
     let mut out = Vec::new();
     d.feed(b"\xEF\xBB\xBFdata: b\n\n", &mut out).unwrap();
     assert_eq!(out, [ev("message", "b", "5")], "a new stream may start with its own BOM");
