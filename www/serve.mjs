@@ -12,7 +12,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 
 // What the browser may load: the page, and the package's browser build. The package's Node
 // and workerd entries and its typings stay out, as would everything else in the repo.
-const PKG_FOR_BROWSER = ["browser.js", "capx.js", "capx_bg.wasm", "snippets"];
+const PKG_FOR_BROWSER = ["browser.js", "capx.js", "capx_bg.wasm"];
 
 /** Copies the static site into a fresh directory, as a deploy step would. */
 function stageAssets() {

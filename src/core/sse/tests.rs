@@ -275,3 +275,22 @@ fn byte_by_byte_matches_one_shot() {
     let (empty_chunks, _) = decode_chunks(&[b"", b"data: a\r", b"", b"\n", b"", b"\n"]);
     assert_eq!(empty_chunks, [ev("message", "a", "")]);
 }
+
+#[test]
+fn line_end_finds_the_first_cr_or_lf_at_any_offset() {
+    for len in 0..40 {
+        for at in 0..len {
+            for end in [b'\r', b'\n'] {
+                // Bytes one off CR and LF (and ones that borrow in the word test) around it.
+                let mut bytes: Vec<u8> = (0..len).map(|i| [0x0c, 0x0e, 0x0b, 0x8d, 0x00, 0xff, b'a'][i % 7]).collect();
+                bytes[at] = end;
+                if at + 1 < len {
+                    bytes[at + 1] = b'\n';
+                }
+                assert_eq!(line_end(&bytes), Some(at), "{bytes:?}");
+            }
+        }
+        let none: Vec<u8> = (0..len).map(|i| [0x0c, 0x0e, 0x0b, 0x8d, 0x00, 0xff][i % 6]).collect();
+        assert_eq!(line_end(&none), None);
+    }
+}
