@@ -21,13 +21,12 @@ export function report({ figure, baseline, measured, target, met }) {
   console.log(`RESULT ${JSON.stringify({ figure, baseline, measured, target, met })}`);
 }
 
-// Runs `a` and `b` in alternating rounds so that drift in a shared, noisy machine hits both
-// alike; returns the per-round results of each.
-export async function alternate(rounds, a, b) {
-  const results = { a: [], b: [] };
+// Runs the benchmarks in alternating rounds so that drift in a shared, noisy machine hits
+// them alike; returns the per-round results of each, keyed a, b, c… in the order given.
+export async function alternate(rounds, ...benchmarks) {
+  const results = benchmarks.map(() => []);
   for (let i = 0; i < rounds; i++) {
-    results.a.push(await a());
-    results.b.push(await b());
+    for (const [j, run] of benchmarks.entries()) results[j].push(await run());
   }
-  return results;
+  return Object.fromEntries(results.map((r, j) => [String.fromCharCode(97 + j), r]));
 }

@@ -1,5 +1,6 @@
-// The few things that must be real JavaScript: an Error subclass (so `instanceof Error`
-// and stack traces work), timers, and the async-iterator protocol keyed by a Symbol.
+// The few things that must be real JavaScript (an Error subclass, so that `instanceof Error`
+// and stack traces work; timers; the async-iterator protocol keyed by a Symbol), and the
+// objects that are cheaper to build here in one call than from wasm one property at a time.
 
 export class CapxError extends Error {
   constructor(code, message, status, docs, rateLimit, retryable) {
