@@ -135,6 +135,14 @@ export async function attempt(fetchFn, method, url, headerLines, body, timeoutMs
   }
 }
 
+// `capx.tasks` and `capx.companies` are one object each per client, owned by it: freeing or
+// disposing one (`using tasks = capx.tasks`) must not break the client's later calls.
+export function ownedByClient(namespace) {
+  namespace.free = () => {};
+  if (Symbol.dispose) namespace[Symbol.dispose] = namespace.free;
+  return namespace;
+}
+
 export function field(obj, key) {
   return obj !== null && typeof obj === "object" && !Array.isArray(obj) ? obj[key] : undefined;
 }

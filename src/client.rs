@@ -34,8 +34,8 @@ impl Capx {
     #[wasm_bindgen(constructor)]
     pub fn new(options: Ts<ClientOptions>) -> Result<Capx, JsValue> {
         let transport = Rc::new(configure(options.js_value())?);
-        let tasks = Tasks::new(transport.clone()).into();
-        let companies = Companies::new(transport.clone()).into();
+        let tasks = crate::sys::owned_by_client(Tasks::new(transport.clone()).into());
+        let companies = crate::sys::owned_by_client(Companies::new(transport.clone()).into());
         Ok(Self { transport, tasks, companies })
     }
 

@@ -48,6 +48,10 @@ extern "C" {
     #[wasm_bindgen(js_name = eventBatch)]
     pub fn event_batch(data: &[u8], ids: &[u8]) -> JsValue;
 
+    /// `namespace` with `free()` and `[Symbol.dispose]()` that do nothing: the client frees it.
+    #[wasm_bindgen(js_name = ownedByClient)]
+    pub fn owned_by_client(namespace: JsValue) -> JsValue;
+
     /// `obj[key]` of a plain object, `undefined` for anything else (arrays included).
     pub fn field(obj: &JsValue, key: &str) -> JsValue;
 

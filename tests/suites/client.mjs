@@ -208,6 +208,15 @@ export function clientCases({ Capx, CapxError }, { mockOrigin, nodeInspect }) {
       const cfg = await fails(() => new Capx({ apiKey: "capx sk SECRET0123456789", baseUrl }), "invalid_config", CapxError);
       ok(!cfg.message.includes("SECRET0123456789"));
     }],
+    ["the namespaces belong to the client: one object each, and freeing one breaks nothing", async () => {
+      const { capx } = client();
+      ok(capx.tasks === capx.tasks && capx.companies === capx.companies);
+      capx.companies.free();
+      capx.tasks.free();
+      if (Symbol.dispose) capx.tasks[Symbol.dispose]();
+      const co = (await capx.companies.create({ name: "Still here" })).data;
+      eq((await capx.tasks.create(co.id, { title: "after free" })).data.title, "after free");
+    }],
     ["bad input is refused before anything is sent", async () => {
       const { capx, apiKey } = client();
       for (const id of ["", "a/b", "..", "x/../y"]) await fails(capx.tasks.get("co_1", id), "invalid_config", CapxError);
