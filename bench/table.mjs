@@ -5,4 +5,4 @@ const rows = readFileSync(0, "utf8").trim().split("\n").filter(Boolean).map((lin
 console.log(`\nMeasured ${new Date().toISOString().slice(0, 10)} on ${process.platform}/${process.arch}, Node ${process.version}:\n`);
 console.log("| figure | baseline, same run | measured | target | met |");
 console.log("|---|---|---|---|---|");
-for (const r of rows) console.log(`| ${r.figure} | ${r.baseline} | ${r.measured} | ${r.target} | ${r.met ? "yes" : "**no**"} |`);
+for (const r of rows) console.log(`| ${r.figure} | ${r.baseline} | ${r.measured} | ${r.target} | ${r.met === null ? "—" : r.met ? "yes" : "**no**"} |`);
