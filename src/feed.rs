@@ -39,7 +39,7 @@ pub fn open_activity_feed(
 
     let report = on_error_cb.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let data = event.data().as_string().and_then(|text| json::parse(&text)).filter(|d| d.is_object());
+        let data = json::parse_js_string(&event.data()).filter(|d| d.is_object());
         match data {
             Some(data) => {
                 let _ = on_event.call2(&JsValue::NULL, &data, &event.last_event_id().into());

@@ -34,11 +34,17 @@ pub fn parse(text: &str) -> Option<JsValue> {
     js_sys::JSON::parse(text).ok()
 }
 
+/// `JSON.parse` of a value that is a JavaScript string, parsed where it is (no copy through
+/// wasm memory); `None` for anything else and for what is not JSON.
+pub fn parse_js_string(value: &JsValue) -> Option<JsValue> {
+    value.is_string().then(|| crate::sys::json_parse(value).ok()).flatten()
+}
+
 /// The envelope of a body that is a JavaScript string (anything else is no JSON): parsed
 /// where it is, and copied into wasm only to describe a body that is not an envelope.
 #[inline(never)]
 pub fn parse_envelope_text(status: u16, body: &JsValue, header: impl Fn(&str) -> Option<String>) -> Result<Envelope<JsValue>, ApiError> {
-    let parsed = body.is_string().then(|| crate::sys::json_parse(body).ok()).flatten();
+    let parsed = parse_js_string(body);
     let text = if parsed.as_ref().is_some_and(JsonView::is_object) { String::new() } else { body.as_string().unwrap_or_default() };
     parse_envelope(status, parsed, &text, header)
 }

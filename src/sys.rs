@@ -15,12 +15,12 @@ extern "C" {
     #[wasm_bindgen(js_name = asyncIterable)]
     pub fn async_iterable(pager: JsValue) -> JsValue;
 
-    /// Cancels a body reader; a stream that already errored (an aborted fetch) rejects the
-    /// cancel, and an unhandled rejection would crash Node.
     /// Resolves to the next chunk of a body, or `undefined` once it ended or failed.
     #[wasm_bindgen(js_name = readChunk)]
     pub fn read_chunk(reader: &web_sys::ReadableStreamDefaultReader) -> js_sys::Promise;
 
+    /// Cancels a body reader; a stream that already errored (an aborted fetch) rejects the
+    /// cancel, and an unhandled rejection would crash Node.
     #[wasm_bindgen(js_name = cancelReader)]
     pub fn cancel_reader(reader: &web_sys::ReadableStreamDefaultReader);
 
