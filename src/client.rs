@@ -1,7 +1,7 @@
 //! The `Capx` class: configuration, the browser guard, and the resource namespaces.
 
 use crate::core::error::{code, ApiError};
-use crate::core::request::{check_api_key, check_relative_path, normalize_base_url, normalize_method, query_string, DEFAULT_BASE_URL};
+use crate::core::request::{check_api_key, check_default_header, check_relative_path, normalize_base_url, normalize_method, query_string, DEFAULT_BASE_URL};
 use crate::core::throttle::Throttle;
 use crate::options::Bag;
 use crate::resources::{Companies, Tasks};
@@ -111,7 +111,7 @@ fn configure(options: JsValue) -> Result<Transport, ApiError> {
         max_retries: bag.integer("maxRetries", 0, 10)?.unwrap_or(DEFAULT_MAX_RETRIES),
         timeout_ms: bag.integer("timeoutMs", 1, MAX_TIMEOUT_MS)?.map_or(DEFAULT_TIMEOUT_MS, f64::from),
         fetch: bag.function("fetch")?,
-        default_headers: bag.string_map("defaultHeaders")?,
+        default_headers: default_headers(&bag)?,
         throttle,
         waiting: RefCell::default(),
     };
@@ -124,6 +124,12 @@ fn configure(options: JsValue) -> Result<Transport, ApiError> {
         ));
     }
     Ok(transport)
+}
+
+fn default_headers(bag: &Bag) -> Result<Vec<(String, String)>, ApiError> {
+    let headers = bag.string_map("defaultHeaders")?;
+    headers.iter().try_for_each(|(name, value)| check_default_header(name, value))?;
+    Ok(headers)
 }
 
 /// `JSON.stringify` of a request body; a value it cannot encode is the caller's error.

@@ -3,6 +3,7 @@
 //! function, and hands over typed events.
 
 use crate::core::error::{code, ApiError};
+use crate::core::json::JsonView;
 use crate::json;
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
@@ -39,7 +40,7 @@ pub fn open_activity_feed(
 
     let report = on_error_cb.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let data = json::parse_js_string(&event.data()).filter(|d| d.is_object());
+        let data = json::parse_js_string(&event.data()).filter(JsonView::is_object);
         match data {
             Some(data) => {
                 let _ = on_event.call2(&JsValue::NULL, &data, &event.last_event_id().into());

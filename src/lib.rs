@@ -41,6 +41,8 @@ mod webhook;
 pub use client::Capx;
 #[cfg(target_arch = "wasm32")]
 pub use exports::{can_transition, is_terminal_status, parse_envelope_js};
+#[cfg(target_arch = "wasm32")]
+pub use feed::open_activity_feed;
 
 #[cfg(any(test, target_arch = "wasm32"))]
 mod heap;

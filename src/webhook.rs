@@ -2,6 +2,7 @@
 
 use crate::core::error::{code, ApiError};
 use crate::core::webhook::{self as core_webhook, WebhookError, WebhookSecret, DEFAULT_TOLERANCE_SECS};
+use crate::core::json::JsonView;
 use crate::headers::HeaderSource;
 use crate::json;
 use crate::options::Bag;
@@ -45,7 +46,7 @@ impl Webhook {
         core_webhook::verify(&self.secret, &bytes, |name| headers.get(name), tolerance, now).map_err(invalid_signature)?;
         let text = String::from_utf8_lossy(&bytes);
         let event = json::parse(&text)
-            .filter(|e| e.is_object())
+            .filter(JsonView::is_object)
             .ok_or_else(|| ApiError::new(code::INVALID_SIGNATURE, "the signed payload is not a JSON object"))?;
         Ok(event)
     }
@@ -60,11 +61,14 @@ impl Webhook {
         let msg_id = msg_id.as_string().ok_or_else(|| ApiError::invalid_config("msgId must be a string"))?;
         let timestamp = timestamp
             .as_f64()
-            .filter(|t| t.fract() == 0.0 && t.is_finite())
-            .ok_or_else(|| ApiError::invalid_config("timestampSeconds must be a whole number"))?;
+            // What verify accepts: a whole number of seconds since 1970 that JavaScript holds exactly.
+            .filter(|t| t.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(t))
+            .ok_or_else(|| ApiError::invalid_config("timestampSeconds must be a whole, non-negative number of seconds"))?;
         Ok(core_webhook::sign(&self.secret, &msg_id, timestamp as i64, &payload_bytes(&payload)?))
     }
 }
+
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 fn payload_bytes(payload: &JsValue) -> Result<Vec<u8>, ApiError> {
     if let Some(text) = payload.as_string() {

@@ -24,6 +24,9 @@ fn lib() -> JsValue {
     });
     let terminal = Closure::<dyn Fn(JsValue) -> bool>::new(capx::is_terminal_status);
     let transition = Closure::<dyn Fn(JsValue, JsValue) -> bool>::new(capx::can_transition);
+    let feed = Closure::<dyn Fn(JsValue, JsValue) -> Result<JsValue, JsValue>>::new(|url, handlers| {
+        capx::open_activity_feed(url, handlers).map(Into::into)
+    });
     let lib = js_sys::Object::new();
     for (key, value) in [
         ("Capx", get(&client, "constructor")),
@@ -31,6 +34,7 @@ fn lib() -> JsValue {
         ("parseEnvelope", parse.into_js_value()),
         ("isTerminalStatus", terminal.into_js_value()),
         ("canTransition", transition.into_js_value()),
+        ("openActivityFeed", feed.into_js_value()),
     ] {
         Reflect::set(&lib, &key.into(), &value).unwrap();
     }

@@ -33,6 +33,35 @@ pub fn check_api_key(key: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// The headers the client sets on each request itself, with what to use instead.
+const OWN_HEADERS: [(&str, &str); 6] = [
+    ("authorization", "it is built from apiKey"),
+    ("idempotency-key", "a fixed key would make every later create a replay of the first; pass idempotencyKey per call"),
+    ("accept", "it follows the call (JSON or a stream)"),
+    ("content-type", "the body is always JSON"),
+    ("x-capx-client", "it names this client"),
+    ("last-event-id", "the activity stream resumes with it"),
+];
+
+/// One of `defaultHeaders`: a name fetch accepts (an RFC 9110 token), a value fetch accepts
+/// (Latin-1, no line break or NUL), and not a header the client sets itself. Checked once,
+/// here: fetch would otherwise throw at every request, and that would look like a network
+/// failure and be retried.
+pub fn check_default_header(name: &str, value: &str) -> Result<(), ApiError> {
+    let wrong = |why: &str| ApiError::invalid_config(["defaultHeaders[\"", name, "\"] ", why].concat());
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    if name.is_empty() || !name.bytes().all(token) {
+        return Err(wrong("is not a valid header name"));
+    }
+    if value.chars().any(|c| matches!(c, '\n' | '\r' | '\0') || u32::from(c) > 0xFF) {
+        return Err(wrong("must be a string without line breaks, NUL or characters beyond U+00FF"));
+    }
+    match OWN_HEADERS.iter().find(|(own, _)| own.eq_ignore_ascii_case(name)) {
+        Some((_, why)) => Err(wrong(&["cannot be set: the client sets it on each request (", why, ")"].concat())),
+        None => Ok(()),
+    }
+}
+
 /// One path segment built from a caller's id, such as a company or task id.
 pub fn id_segment(name: &str, id: &str) -> Result<String, ApiError> {
     if id.is_empty() {
@@ -147,6 +176,19 @@ mod tests {
             assert!(bad.is_empty() || !err.message.contains(bad), "the key must not be echoed");
         }
         assert!(check_api_key(&"a".repeat(513)).is_err());
+    }
+
+    #[test]
+    fn default_headers() {
+        assert!(check_default_header("X-Trace", "t-1 caf\u{e9}").is_ok());
+        assert!(check_default_header("x-capx-mock-fault", "slow:50").is_ok());
+        for (name, value) in [("", "v"), ("two words", "v"), ("X-A:", "v"), ("X-\u{e9}", "v"), ("X-A", "a\nb"), ("X-A", "a\rb"), ("X-A", "\0"), ("X-A", "\u{20ac}")] {
+            assert_eq!(check_default_header(name, value).unwrap_err().code, code::INVALID_CONFIG, "{name:?}: {value:?}");
+        }
+        for own in ["Authorization", "authorization", "IDEMPOTENCY-KEY", "Accept", "Content-Type", "X-Capx-Client", "Last-Event-ID"] {
+            let err = check_default_header(own, "v").unwrap_err();
+            assert!(err.message.contains("the client sets it"), "{own}: {}", err.message);
+        }
     }
 
     #[test]

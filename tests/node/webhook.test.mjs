@@ -42,6 +42,17 @@ test("tampering, tolerance, rotation and missing headers", () => {
   }
   assert.throws(() => new Webhook("whsec_***"), (e) => e instanceof CapxError && e.code === "invalid_config");
   assert.throws(() => wh.verify(42, headers, { now: ts }), (e) => e.code === "invalid_config");
+  for (const bad of [-1, 1.5, NaN, Infinity, 2 ** 53, "1614265330"]) {
+    assert.throws(() => wh.sign(id, bad, body), (e) => e instanceof CapxError && e.code === "invalid_config", `timestamp ${bad}`);
+  }
+});
+
+test("a correctly signed payload that is not one JSON object is refused", () => {
+  const wh = new Webhook(secret);
+  for (const payload of ["[1,2]", "[]", "null", "42", '"text"', "not json", '{"a":1} {"b":2}']) {
+    const signed = { ...headers, "webhook-signature": wh.sign(id, ts, payload) };
+    assert.throws(() => wh.verify(payload, signed, { now: ts }), (e) => e instanceof CapxError && e.code === "invalid_signature" && /not a JSON object/.test(e.message), payload);
+  }
 });
 
 test("cross-checked with the standardwebhooks package, both ways", () => {

@@ -231,8 +231,16 @@ export function clientCases({ Capx, CapxError }, { mockOrigin, nodeInspect }) {
       const it = capx.tasks.iterate("a/b")[Symbol.asyncIterator]();
       await fails(it.next(), "invalid_config", CapxError);
       for (const opts of [undefined, null, {}, { apiKey: 5 }, { apiKey: "k", baseUrl: "ftp://x" }, { apiKey: "k", maxRetries: -1 },
-        { apiKey: "k", timeoutMs: "5" }, { apiKey: "k", fetch: 1 }, { apiKey: "k", defaultHeaders: { a: 1 } }]) {
+        { apiKey: "k", timeoutMs: "5" }, { apiKey: "k", fetch: 1 }, { apiKey: "k", defaultHeaders: { a: 1 } },
+        { apiKey: "k", defaultHeaders: { "bad name": "v" } }, { apiKey: "k", defaultHeaders: { "X-A": "a\nb" } },
+        { apiKey: "k", defaultHeaders: { "X-A": "€" } }]) {
         await fails(() => new Capx(opts), "invalid_config", CapxError);
+      }
+      // A header the client sets on each request is refused by name, whatever its case: a
+      // fixed Idempotency-Key would turn every later create into a replay of the first.
+      for (const name of ["Authorization", "idempotency-key", "Content-Type", "accept"]) {
+        const err = await fails(() => new Capx({ apiKey: "k", defaultHeaders: { [name]: "v" } }), "invalid_config", CapxError);
+        ok(err.message.includes(`defaultHeaders["${name}"] cannot be set`), err.message);
       }
       eq((await requests(apiKey)).length, 0, "nothing reached the server");
     }],
