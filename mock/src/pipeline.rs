@@ -9,7 +9,7 @@ use crate::faults::{self, Fault};
 use crate::http::{self, Resp};
 use crate::idempotency::{self, Decision, Fingerprint, Stored};
 use crate::limiter::Admission;
-use crate::server::{header, ConnKill};
+use crate::server::{header, ConnKill, DropConnection, InjectedFault};
 use crate::state::{lock, push_capped, Account, LogEntry, Mock};
 use crate::time::{now_ms, now_secs};
 use crate::{query, sse};
@@ -164,12 +164,10 @@ pub async fn api(mock: &Arc<Mock>, req: Request) -> Resp {
 
     match fault {
         Some(Fault::DropAfterCommit) => {
-            finish(&account, entry, http::text(status, "application/json", Body::empty()));
-            if let Some(ConnKill(kill)) = kill {
-                kill.notify_one();
-            }
-            // The connection task drops this future along with the socket.
-            std::future::pending::<Resp>().await
+            // Committed; the server logs the request, then closes the socket without an answer.
+            let mut r = finish(&account, entry, http::text(status, "application/json", Body::empty()));
+            r.extensions_mut().insert(DropConnection(kill));
+            r
         }
         Some(Fault::Truncate) => {
             let head = hyper::body::Bytes::copy_from_slice(text.as_bytes().get(..text.len() / 2).unwrap_or_default());
@@ -252,8 +250,11 @@ fn limited(window: &Admission, message: &str) -> Resp {
     r
 }
 
-fn finish(account: &Account, mut entry: LogEntry, response: Resp) -> Resp {
+fn finish(account: &Account, mut entry: LogEntry, mut response: Resp) -> Resp {
     entry.status = response.status().as_u16();
+    if let Some(name) = &entry.fault {
+        response.extensions_mut().insert(InjectedFault(name.clone()));
+    }
     push_capped(&account.log, entry);
     response
 }

@@ -28,9 +28,12 @@ impl RequestLog {
         Self { lines }
     }
 
-    pub fn record(&self, method: &str, path: &str, status: u16, latency: Duration) {
+    /// `fault` names the fault injected, if any; a `drop_after_commit` line has the status
+    /// that was committed and never sent.
+    pub fn record(&self, method: &str, path: &str, status: u16, latency: Duration, fault: Option<&str>) {
+        let fault = fault.map(|f| [r#","fault":"#, &quoted(f)].concat()).unwrap_or_default();
         let line = format!(
-            r#"{{"ts":"{}","method":{},"path":{},"status":{status},"ms":{:.3}}}"#,
+            r#"{{"ts":"{}","method":{},"path":{},"status":{status},"ms":{:.3}{fault}}}"#,
             rfc3339(now_ms()),
             quoted(method),
             quoted(path),

@@ -21,6 +21,14 @@ use tower::ServiceExt;
 #[derive(Clone)]
 pub struct ConnKill(pub Arc<Notify>);
 
+/// On a response: the fault injected into it, for the request log.
+#[derive(Clone)]
+pub struct InjectedFault(pub String);
+
+/// On a response: do not send it; close the connection instead (`drop_after_commit`).
+#[derive(Clone)]
+pub struct DropConnection(pub Option<ConnKill>);
+
 pub async fn serve(listener: TcpListener, mock: Arc<Mock>, mut shutdown: watch::Receiver<bool>) {
     let app = Router::new().fallback(dispatch).with_state(mock);
     loop {
@@ -67,7 +75,15 @@ async fn dispatch(State(mock): State<Arc<Mock>>, req: Request) -> Resp {
     }
     http::cors(&mut response, &mock.config.cors_origins, origin.as_deref());
     if let Some(log) = &mock.request_log {
-        log.record(method.as_str(), &path, response.status().as_u16(), started.elapsed());
+        let fault = response.extensions().get::<InjectedFault>().map(|f| f.0.as_str());
+        log.record(method.as_str(), &path, response.status().as_u16(), started.elapsed(), fault);
+    }
+    if let Some(DropConnection(kill)) = response.extensions_mut().remove::<DropConnection>() {
+        if let Some(ConnKill(kill)) = kill {
+            kill.notify_one();
+        }
+        // The connection task drops this future along with the socket.
+        return std::future::pending::<Resp>().await;
     }
     response
 }

@@ -107,11 +107,15 @@ async fn structured_request_log_on_stderr() {
     c.post("/v1/companies", "{bad").await;
     raw(mock.addr, "GET", "/health", &[], None).await.unwrap();
     raw(mock.addr, "GET", "/v1/companies?limit=5", &[], None).await.unwrap();
+    let auth = ("Authorization", "Bearer capx_sk_test_demo");
+    raw(mock.addr, "GET", "/v1/companies", &[auth, ("X-Capx-Mock-Fault", "500")], None).await.unwrap();
+    let create = [auth, ("X-Capx-Mock-Fault", "drop_after_commit"), ("Content-Type", "application/json")];
+    assert!(raw(mock.addr, "POST", "/v1/companies", &create, Some(r#"{"name":"Dropped"}"#)).await.is_none(), "no answer");
     // The log is written by a background thread: read it as it comes.
     let mut mock = mock;
     let mut stderr = BufReader::new(mock.child.stderr.take().unwrap()).lines();
     let mut text = Vec::new();
-    while text.len() < 4 {
+    while text.len() < 6 {
         let line = tokio::time::timeout(std::time::Duration::from_secs(30), stderr.next_line()).await.unwrap().unwrap().unwrap();
         text.push(line);
     }
@@ -120,10 +124,20 @@ async fn structured_request_log_on_stderr() {
     let lines: Vec<Value> = text.iter().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect();
     let seen: Vec<(String, String, u64)> =
         lines.iter().map(|l| (l["method"].as_str().unwrap().to_owned(), l["path"].as_str().unwrap().to_owned(), l["status"].as_u64().unwrap())).collect();
-    let want = [("GET", "/v1/companies", 200), ("POST", "/v1/companies", 400), ("GET", "/health", 200), ("GET", "/v1/companies", 401)];
+    let want = [
+        ("GET", "/v1/companies", 200),
+        ("POST", "/v1/companies", 400),
+        ("GET", "/health", 200),
+        ("GET", "/v1/companies", 401),
+        ("GET", "/v1/companies", 500),
+        ("POST", "/v1/companies", 201),
+    ];
     assert_eq!(seen, want.map(|(m, p, s)| (m.to_owned(), p.to_owned(), s)), "{err}");
+    let faults: Vec<Option<&str>> = lines.iter().map(|l| l.get("fault").map(|f| f.as_str().unwrap())).collect();
+    assert_eq!(faults, [None, None, None, None, Some("500"), Some("drop_after_commit")], "a dropped request is logged too: {err}");
     for l in &lines {
-        assert_eq!(l.as_object().unwrap().keys().collect::<Vec<_>>(), ["ts", "method", "path", "status", "ms"]);
+        let keys: Vec<&String> = l.as_object().unwrap().keys().filter(|k| *k != "fault").collect();
+        assert_eq!(keys, ["ts", "method", "path", "status", "ms"]);
         assert!(l["ms"].as_f64().unwrap() >= 0.0 && l["ts"].as_str().unwrap().ends_with('Z'));
     }
     assert!(!err.contains("capx_sk_test_demo"), "the key is never logged");
