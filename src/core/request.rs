@@ -40,7 +40,7 @@ const OWN_HEADERS: [(&str, &str); 6] = [
     ("accept", "it follows the call (JSON or a stream)"),
     ("content-type", "the body is always JSON"),
     ("x-capx-client", "it names this client"),
-    ("last-event-id", "the activity stream resumes with it"),
+    ("last-event-id", "pass lastEventId to activity()"),
 ];
 
 /// One of `defaultHeaders`: a name fetch accepts (an RFC 9110 token), a value fetch accepts
