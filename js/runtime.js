@@ -30,6 +30,30 @@ export function sleep(ms, signal) {
   });
 }
 
+// The calls waiting for a free slot of a client's throttle, woken in order. A call whose
+// signal aborts leaves the queue; one already woken has dropped its abort listener, so a
+// wake-up is never lost. Resolves to true when woken, false when aborted.
+export function waitTurn(queue, signal) {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
+    const abort = () => {
+      const at = queue.indexOf(wake);
+      if (at >= 0) queue.splice(at, 1);
+      resolve(false);
+    };
+    const wake = () => {
+      signal?.removeEventListener("abort", abort);
+      resolve(true);
+    };
+    queue.push(wake);
+    signal?.addEventListener("abort", abort, { once: true });
+  });
+}
+
+export function wakeNext(queue) {
+  queue.shift()?.();
+}
+
 // An async iterator over the batches `source.nextBatch()` resolves to (an array, or
 // undefined at the end): the items of a batch already here are handed out without a trip
 // into wasm, and calls to next() resolve in order even when they overlap.

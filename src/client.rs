@@ -113,7 +113,7 @@ fn configure(options: JsValue) -> Result<Transport, ApiError> {
         fetch: bag.function("fetch")?,
         default_headers: default_headers(&bag)?,
         throttle,
-        waiting: RefCell::default(),
+        waiting: js_sys::Array::new(),
     };
     // Judged last, so that a malformed option is reported as such first.
     if !bag.bool("dangerouslyAllowBrowser")?.unwrap_or(false) && crate::sys::looks_like_browser_page() {

@@ -12,6 +12,15 @@ extern "C" {
     /// Resolves to `true` after `ms`, or to `false` once `signal` aborts.
     pub fn sleep(ms: f64, signal: Option<&web_sys::AbortSignal>) -> js_sys::Promise;
 
+    /// Joins `queue`: resolves to `true` when `wakeNext` reaches this call, or to `false`
+    /// once `signal` aborts (and the call has left the queue).
+    #[wasm_bindgen(js_name = waitTurn)]
+    pub fn wait_turn(queue: &js_sys::Array, signal: Option<&web_sys::AbortSignal>) -> js_sys::Promise;
+
+    /// Wakes the first call waiting in `queue`, if any.
+    #[wasm_bindgen(js_name = wakeNext)]
+    pub fn wake_next(queue: &js_sys::Array);
+
     #[wasm_bindgen(js_name = asyncIterable)]
     pub fn async_iterable(pager: JsValue) -> JsValue;
 

@@ -8,9 +8,8 @@ use crate::core::retry::{ms_until_reset, parse_retry_after, retry_delay_ms, Serv
 use crate::core::throttle::{Throttle, Wait};
 use crate::options::Bag;
 use crate::{json, sys};
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Function, Reflect};
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -26,8 +25,8 @@ pub struct Transport {
     pub fetch: Option<Function>,
     pub default_headers: Vec<(String, String)>,
     pub throttle: Option<RefCell<Throttle>>,
-    /// Resolvers of calls waiting for an in-flight slot of the throttle.
-    pub waiting: RefCell<VecDeque<Function>>,
+    /// The calls waiting for an in-flight slot of the throttle (see `waitTurn` in runtime.js).
+    pub waiting: js_sys::Array,
 }
 
 /// Per-call options (`RequestOptions` in TypeScript).
@@ -98,7 +97,7 @@ impl Transport {
 
     /// One attempt; with `read_body` false the body is left unread for streaming.
     pub async fn attempt(&self, call: &Call, idempotency_key: Option<&str>, extra_headers: &[(&str, &str)], read_body: bool) -> Result<Reply, ApiError> {
-        self.acquire().await;
+        self.acquire(call.options.signal.as_ref()).await?;
         let outcome = self.fetch_once(call, idempotency_key, extra_headers, read_body).await;
         self.release();
         outcome
@@ -139,19 +138,19 @@ impl Transport {
         Ok(Reply { response, body: part(1) })
     }
 
-    async fn acquire(&self) {
-        let Some(throttle) = &self.throttle else { return };
+    /// Waits for the throttle, if any, to let this attempt start; a call waiting there still
+    /// ends as soon as its signal aborts.
+    async fn acquire(&self, signal: Option<&web_sys::AbortSignal>) -> Result<(), ApiError> {
+        let Some(throttle) = &self.throttle else { return Ok(()) };
         loop {
             let wait = throttle.borrow_mut().try_acquire(sys::now());
-            match wait {
-                Ok(()) => return,
-                Err(Wait::Ms(ms)) => {
-                    sleep(ms, None).await;
-                }
-                Err(Wait::ForRelease) => {
-                    let released = Promise::new(&mut |resolve, _| self.waiting.borrow_mut().push_back(resolve));
-                    let _ = JsFuture::from(released).await;
-                }
+            let woken = match wait {
+                Ok(()) => return Ok(()),
+                Err(Wait::Ms(ms)) => sleep(ms, signal).await,
+                Err(Wait::ForRelease) => JsFuture::from(sys::wait_turn(&self.waiting, signal)).await.ok().and_then(|v| v.as_bool()).unwrap_or(false),
+            };
+            if !woken {
+                return Err(aborted());
             }
         }
     }
@@ -159,9 +158,7 @@ impl Transport {
     fn release(&self) {
         let Some(throttle) = &self.throttle else { return };
         throttle.borrow_mut().release();
-        if let Some(next) = self.waiting.borrow_mut().pop_front() {
-            let _ = next.call0(&JsValue::UNDEFINED);
-        }
+        sys::wake_next(&self.waiting);
     }
 }
 

@@ -275,6 +275,40 @@ export function clientCases({ Capx, CapxError }, { mockOrigin, nodeInspect }) {
       eq(all.map((r) => r.status), Array(8).fill(200));
       eq(peak, 2);
     }],
+    ["a call waiting in the throttle ends as soon as its signal aborts, and the queue moves on", async () => {
+      const settle = (p) => p.then((r) => r.status, (e) => e.code);
+      // A hang fails the case with a message rather than the whole run's timeout.
+      const within10s = async (p, what) => {
+        let timer;
+        const late = new Promise((resolve) => (timer = setTimeout(() => resolve(what), 10_000)));
+        try {
+          return await Promise.race([p, late]);
+        } finally {
+          clearTimeout(timer);
+        }
+      };
+      // Waiting for a slot in flight: the aborted call leaves the queue; the one behind it
+      // still gets the slot when the slow call ahead finishes.
+      const { capx } = client({ throttle: { maxConcurrent: 1 }, defaultHeaders: { "X-Capx-Mock-Fault": "slow:1000" } });
+      const ahead = settle(capx.companies.list());
+      const controller = new AbortController();
+      const aborted = settle(capx.companies.list({}, { signal: controller.signal }));
+      const behind = settle(capx.companies.list());
+      const queued = () => new Promise((resolve) => setTimeout(resolve, 50));
+      await queued();
+      controller.abort();
+      eq(await Promise.race([aborted, ahead.then(() => "the call ahead finished first")]), "aborted");
+      eq(await ahead, 200);
+      eq(await within10s(behind, "still queued after 10 s"), 200);
+      // Waiting for the one-minute window.
+      const { capx: perMinute } = client({ throttle: { requestsPerMinute: 1 } });
+      eq((await perMinute.companies.list()).status, 200);
+      const later = new AbortController();
+      const waiting = settle(perMinute.companies.list({}, { signal: later.signal }));
+      await queued();
+      later.abort();
+      eq(await within10s(waiting, "still waiting for the window"), "aborted");
+    }],
   ];
 }
 
