@@ -81,6 +81,8 @@ function batchIterator(source, unpack) {
         done = true;
         throw e;
       }
+      // return() came while this batch was on its way: nothing more is handed out.
+      if (done) return { value: undefined, done: true };
       if (batch === undefined) done = true;
       else [items, index] = [batch, 0];
     }
@@ -121,9 +123,10 @@ export function asyncIterable(pager) {
 }
 
 // One HTTP attempt under a per-attempt deadline, linked to the caller's AbortSignal.
-// `headerLines` is "name\nvalue\n" per header. Resolves to [response, text] (text is null
-// when readBody is false, for streams); rejects with [kind, message], kind being "timeout",
-// "aborted" or "connection".
+// `headerLines` is "name\nvalue\n" per header. Resolves to [response, text, detach]: for
+// streams (readBody false) text is null and the link to the signal stays, so that aborting
+// still cancels the body, until detach() is called; rejects with [kind, message], kind being
+// "timeout", "aborted" or "connection".
 export async function attempt(fetchFn, method, url, headerLines, body, timeoutMs, signal, readBody) {
   const headers = {};
   const lines = headerLines.split("\n");
@@ -145,8 +148,8 @@ export async function attempt(fetchFn, method, url, headerLines, body, timeoutMs
   init.signal = controller.signal;
   try {
     const response = await (fetchFn ?? globalThis.fetch)(url, init);
-    const text = readBody ? await response.text() : null;
-    return [response, text];
+    if (!readBody) return [response, null, () => signal?.removeEventListener("abort", abort)];
+    return [response, await response.text()];
   } catch (e) {
     if (why === "timeout") throw ["timeout", `No complete response within ${timeoutMs} ms`];
     if (why === "aborted") throw ["aborted", "The request was aborted"];

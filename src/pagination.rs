@@ -1,5 +1,6 @@
 //! Following `meta.cursor` lazily (seed 000 "Pagination"): one page in memory at a time.
 
+use crate::core::cursors::Cursors;
 use crate::core::envelope::Envelope;
 use crate::core::error::{code, ApiError};
 use crate::core::request::query_string;
@@ -22,13 +23,14 @@ pub type Listing = Result<(String, Vec<(String, String)>), ApiError>;
 
 struct State {
     listing: Listing,
+    cursors: Cursors,
     cursor: Option<String>,
     done: bool,
 }
 
 impl Pager {
     pub fn start(transport: Rc<Transport>, listing: Listing) -> JsValue {
-        let state = State { listing, cursor: None, done: false };
+        let state = State { listing, cursors: Cursors::default(), cursor: None, done: false };
         crate::sys::async_iterable(Pager { transport, state: Rc::new(RefCell::new(state)) }.into())
     }
 }
@@ -68,11 +70,9 @@ impl Pager {
                     return Err(err.into());
                 }
             };
-            match (page.cursor, page.has_more) {
-                // A server repeating a cursor would loop forever: stop instead.
-                (Some(cursor), true) if s.cursor.as_ref() != Some(&cursor) => s.cursor = Some(cursor),
-                _ => s.done = true,
-            }
+            let State { cursors, cursor, done, .. } = &mut *s;
+            *cursor = cursors.next(page.cursor, page.has_more).map(str::to_owned);
+            *done = cursor.is_none();
             Ok(page.items.into())
         })
     }
@@ -86,7 +86,7 @@ impl Pager {
 struct Page {
     items: Array,
     cursor: Option<String>,
-    has_more: bool,
+    has_more: Option<bool>,
 }
 
 fn next_page(env: Envelope<JsValue>) -> Result<Page, ApiError> {

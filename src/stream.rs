@@ -7,7 +7,8 @@ use crate::core::error::{code, ApiError};
 use crate::core::retry::reconnect_delay_ms;
 use crate::core::sse::SseDecoder;
 use crate::transport::{aborted, envelope, sleep, Call, CallOptions, Reply, Transport};
-use js_sys::{Promise, Uint8Array};
+use crate::core::request::is_header_value;
+use js_sys::{Function, Promise, Uint8Array};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -35,8 +36,8 @@ struct State {
     /// What was decoded and not yet handed to JavaScript.
     batch: Batch,
     reader: Option<ReadableStreamDefaultReader>,
-    /// The caller's `lastEventId`: where to resume until the stream names an id itself.
-    start_id: Option<String>,
+    /// Unlinks the open connection from the caller's signal once it is over.
+    detach: Option<Function>,
     /// Failed connections in a row.
     failures: u32,
     connected: bool,
@@ -59,15 +60,11 @@ impl ActivityEngine {
             body: None,
             options: CallOptions { signal, ..CallOptions::default() },
         });
-        let state = State {
-            decoder: SseDecoder::new(),
-            batch: Batch::default(),
-            reader: None,
-            start_id: last_event_id.clone(),
-            failures: 0,
-            connected: false,
-            done: false,
-        };
+        let mut decoder = SseDecoder::new();
+        if let Some(id) = &last_event_id {
+            decoder.resume_from(id.as_bytes());
+        }
+        let state = State { decoder, batch: Batch::default(), reader: None, detach: None, failures: 0, connected: false, done: false };
         let engine = ActivityEngine { inner: Rc::new(Engine { transport, call, state: RefCell::new(state) }) };
         crate::sys::activity_stream(engine.into(), last_event_id)
     }
@@ -115,6 +112,10 @@ impl Engine {
                         if !sleep(ms as f64, call.options.signal.as_ref()).await {
                             return Err(aborted());
                         }
+                        // Closed while waiting: no new connection.
+                        if self.state.borrow().done {
+                            continue;
+                        }
                     }
                     self.connect(call).await?;
                 }
@@ -147,24 +148,39 @@ impl Engine {
     async fn connect(&self, call: &Call) -> Result<(), ApiError> {
         // Resume from the last event received, whether or not the caller has taken it yet:
         // what was received is already on its way to the caller.
-        let resume = {
-            let s = self.state.borrow();
-            Some(s.decoder.last_event_id().into_owned()).filter(|id| !id.is_empty()).or_else(|| s.start_id.clone())
-        };
-        let headers: Vec<(&str, &str)> = resume.as_deref().map(|id| ("Last-Event-ID", id)).into_iter().collect();
+        let resume = self.state.borrow().decoder.last_event_id().into_owned();
+        if !is_header_value(&resume) {
+            return Err(ApiError::new(code::INVALID_RESPONSE, "the server's last event id cannot be sent back as Last-Event-ID"));
+        }
+        let headers: Vec<(&str, &str)> = Some(("Last-Event-ID", resume.as_str())).filter(|_| !resume.is_empty()).into_iter().collect();
         let outcome = match self.transport.attempt(call, None, &headers, false).await {
-            Ok(reply) => open_stream(reply).await,
+            Ok(reply) => {
+                let detach = reply.detach.clone().dyn_into::<Function>().ok();
+                let opened = open_stream(reply).await;
+                if let (Err(_), Some(detach)) = (&opened, &detach) {
+                    let _ = detach.call0(&JsValue::UNDEFINED);
+                }
+                opened.map(|reader| (reader, detach))
+            }
             Err(err) => Err(err),
         };
         let mut s = self.state.borrow_mut();
         match outcome {
-            Ok(reader) => {
+            Ok((reader, detach)) => {
                 s.reader = Some(reader);
+                s.detach = detach;
                 s.connected = true;
                 s.failures = 0;
+                if s.done {
+                    // Closed while connecting: this connection is not wanted either.
+                    close_connection(&mut s);
+                }
                 Ok(())
             }
             Err(err) if err.code == code::ABORTED || !err.retryable() => Err(err),
+            // A stream that never opened gives up like any call; once it has delivered,
+            // it keeps reconnecting (with backoff) until closed.
+            Err(err) if !s.connected && s.failures >= call.options.max_retries.unwrap_or(self.transport.max_retries) => Err(err),
             Err(_) => {
                 s.failures = s.failures.saturating_add(1);
                 Ok(())
@@ -184,7 +200,7 @@ impl Engine {
             // The connection ended or dropped: what was half-received is discarded, and
             // the next step reconnects with Last-Event-ID.
             s.decoder.finish();
-            s.reader = None;
+            close_connection(&mut s);
             return Ok(());
         };
         let State { decoder, batch, .. } = &mut *s;
@@ -195,9 +211,17 @@ impl Engine {
         let mut s = self.state.borrow_mut();
         s.done = true;
         s.batch.clear();
-        if let Some(reader) = s.reader.take() {
-            crate::sys::cancel_reader(&reader);
-        }
+        close_connection(&mut s);
+    }
+}
+
+/// Cancels the open connection's body, if any, and unlinks it from the caller's signal.
+fn close_connection(s: &mut State) {
+    if let Some(reader) = s.reader.take() {
+        crate::sys::cancel_reader(&reader);
+    }
+    if let Some(detach) = s.detach.take() {
+        let _ = detach.call0(&JsValue::UNDEFINED);
     }
 }
 
@@ -214,7 +238,7 @@ async fn open_stream(reply: Reply) -> Result<ReadableStreamDefaultReader, ApiErr
         Ok(p) => JsFuture::from(p).await.unwrap_or(JsValue::NULL),
         Err(_) => JsValue::NULL,
     };
-    let reply = Reply { response: reply.response, body };
+    let reply = Reply { response: reply.response, body, detach: JsValue::UNDEFINED };
     match envelope(&reply) {
         Err(err) => Err(err),
         Ok(_) => Err(ApiError::new(

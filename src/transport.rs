@@ -69,6 +69,8 @@ pub struct Reply {
     /// The body as the JavaScript string `text()` gave (null when left unread for a
     /// stream): it is parsed by `JSON.parse` where it is, never copied through wasm memory.
     pub body: JsValue,
+    /// For a stream: unlinks the connection from the caller's signal once it is over.
+    pub detach: JsValue,
 }
 
 impl Transport {
@@ -135,7 +137,7 @@ impl Transport {
         let response = part(0)
             .dyn_into::<web_sys::Response>()
             .map_err(|_| ApiError::new(code::INVALID_RESPONSE, "fetch resolved to something that is not a Response"))?;
-        Ok(Reply { response, body: part(1) })
+        Ok(Reply { response, body: part(1), detach: part(2) })
     }
 
     /// Waits for the throttle, if any, to let this attempt start; a call waiting there still

@@ -47,7 +47,7 @@ impl JsonView for J {
 /// What the envelope rules say the outcome must be.
 #[derive(Debug, PartialEq)]
 enum Expected {
-    Ok { data: Value, meta: Value, cursor: Option<String>, has_more: bool },
+    Ok { data: Value, meta: Value, cursor: Option<String>, has_more: Option<bool> },
     ApiError { code: String, message: String, docs: Option<String> },
     Invalid,
 }
@@ -71,8 +71,8 @@ fn expected(status: u16, parsed: Option<&Value>) -> Expected {
                 Some(_) => return Expected::Invalid,
             };
             let has_more = match meta.get("has_more") {
-                None => false,
-                Some(Value::Bool(b)) => *b,
+                None => None,
+                Some(Value::Bool(b)) => Some(*b),
                 Some(_) => return Expected::Invalid,
             };
             Expected::Ok { data: data.clone(), meta: meta.clone(), cursor, has_more }

@@ -67,6 +67,8 @@ fn decode_into(
 fn reference(streams: &[&[u8]], max: usize) -> Outcome {
     let mut out = Outcome { events: Vec::new(), error: None, last_event_id: String::new(), retry_ms: None };
     'streams: for stream in streams {
+        // The id of an event cut off with its stream never counts.
+        let mut id_buffer = out.last_event_id.clone();
         let mut event_type = String::new();
         let mut data = Vec::new();
         let mut lines: Vec<&[u8]> = Vec::new();
@@ -96,6 +98,7 @@ fn reference(streams: &[&[u8]], max: usize) -> Outcome {
             }
             let line = if n == 0 { line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line) } else { line };
             if line.is_empty() {
+                out.last_event_id = id_buffer.clone();
                 if !data.is_empty() {
                     data.pop();
                     let event = if event_type.is_empty() { "message".to_owned() } else { event_type.clone() };
@@ -128,7 +131,7 @@ fn reference(streams: &[&[u8]], max: usize) -> Outcome {
                     data.push(b'\n');
                 }
                 b"event" => event_type = text.into_owned(),
-                b"id" if !value.contains(&0) => out.last_event_id = text.into_owned(),
+                b"id" if !value.contains(&0) => id_buffer = text.into_owned(),
                 b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
                     out.retry_ms = Some(text.parse().unwrap_or(u64::MAX));
                 }

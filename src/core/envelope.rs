@@ -12,7 +12,9 @@ pub struct Envelope<V> {
     pub meta: V,
     /// The next page's cursor; `None` at the end of a list or on a non-list response.
     pub cursor: Option<String>,
-    pub has_more: bool,
+    /// `None` when the server left it out: the cursor alone then says whether more follows
+    /// (seed 000 "Pagination": "When there are no more results, the cursor field will be null").
+    pub has_more: Option<bool>,
     pub status: u16,
     pub rate_limit: Option<RateLimit>,
 }
@@ -63,7 +65,7 @@ pub fn parse_envelope<V: JsonView>(
     }
 }
 
-fn check_meta<V: JsonView>(meta: &V) -> Result<(Option<String>, bool), String> {
+fn check_meta<V: JsonView>(meta: &V) -> Result<(Option<String>, Option<bool>), String> {
     for key in ["credits_used", "credits_remaining"] {
         if meta.field(key).and_then(|v| v.as_f64()).is_none() {
             return Err(["meta.", key, " is missing or not a number"].concat());
@@ -74,10 +76,7 @@ fn check_meta<V: JsonView>(meta: &V) -> Result<(Option<String>, bool), String> {
         Some(c) if c.is_null() => None,
         Some(c) => Some(c.as_string().ok_or("meta.cursor is not a string or null")?),
     };
-    let has_more = match meta.field("has_more") {
-        None => false,
-        Some(h) => h.as_bool().ok_or("meta.has_more is not a boolean")?,
-    };
+    let has_more = meta.field("has_more").map(|h| h.as_bool().ok_or("meta.has_more is not a boolean")).transpose()?;
     Ok((cursor, has_more))
 }
 
@@ -123,7 +122,7 @@ mod tests {
         let env = parse(200, body).unwrap();
         assert_eq!(env.data, json!({"id":"co_abc123","name":"Acme Research","status":"running"}));
         assert_eq!(env.meta, json!({"credits_used":12,"credits_remaining":9988}));
-        assert_eq!((env.cursor, env.has_more, env.status, env.rate_limit), (None, false, 200, None));
+        assert_eq!((env.cursor, env.has_more, env.status, env.rate_limit), (None, None, 200, None));
     }
 
     #[test]
@@ -132,9 +131,9 @@ mod tests {
                        "credits_used":1,"credits_remaining":9987}}"#;
         let env = parse(200, body).unwrap();
         assert_eq!(env.cursor.as_deref(), Some("eyJpZCI6ImNvXzEwMDkifQ"));
-        assert!(env.has_more);
+        assert_eq!(env.has_more, Some(true));
         let end = parse(200, r#"{"success":true,"data":[],"meta":{"cursor":null,"has_more":false,"credits_used":1,"credits_remaining":1}}"#).unwrap();
-        assert_eq!((end.cursor, end.has_more), (None, false));
+        assert_eq!((end.cursor, end.has_more), (None, Some(false)));
         assert_eq!(end.meta.get("cursor"), Some(&Value::Null), "null stays null");
     }
 

@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod base64;
+pub mod cursors;
 pub mod envelope;
 pub mod error;
 pub mod json;

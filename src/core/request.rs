@@ -53,13 +53,19 @@ pub fn check_default_header(name: &str, value: &str) -> Result<(), ApiError> {
     if name.is_empty() || !name.bytes().all(token) {
         return Err(wrong("is not a valid header name"));
     }
-    if value.chars().any(|c| matches!(c, '\n' | '\r' | '\0') || u32::from(c) > 0xFF) {
+    if !is_header_value(value) {
         return Err(wrong("must be a string without line breaks, NUL or characters beyond U+00FF"));
     }
     match OWN_HEADERS.iter().find(|(own, _)| own.eq_ignore_ascii_case(name)) {
         Some((_, why)) => Err(wrong(&["cannot be set: the client sets it on each request (", why, ")"].concat())),
         None => Ok(()),
     }
+}
+
+/// What fetch accepts as a header value (Latin-1 without line breaks or NUL); anything else
+/// makes it throw, which would look like a network failure.
+pub fn is_header_value(value: &str) -> bool {
+    !value.chars().any(|c| matches!(c, '\n' | '\r' | '\0') || u32::from(c) > 0xFF)
 }
 
 /// One path segment built from a caller's id, such as a company or task id.

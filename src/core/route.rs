@@ -53,11 +53,18 @@ impl Route {
         self.method.eq_ignore_ascii_case(method)
             && self.segments.iter().all(|seg| match (seg, parts.next()) {
                 (Segment::Literal(lit), Some(part)) => lit == part,
-                (Segment::Param, Some(_)) => true,
+                (Segment::Param, Some(part)) => is_plain_param(part),
                 (_, None) => false,
             })
             && parts.next().is_none()
     }
+}
+
+/// A parameter that stays one segment whoever decodes it: no encoded `/` or `\\`, and no
+/// encoded dot that a server decoding before routing could turn into `..`.
+fn is_plain_param(part: &str) -> bool {
+    let lower = part.to_ascii_lowercase();
+    !part.contains('\\') && ["%2f", "%5c", "%2e"].iter().all(|encoded| super::text::find(&lower, encoded).is_none())
 }
 
 #[cfg(test)]
@@ -82,6 +89,14 @@ mod tests {
         assert!(!allowed("GET", "/companies/co_1/tasks/tsk_1/approve"));
         assert!(!allowed("GET", "/companies/co_1/agents"));
         assert!(!allowed("GET", "/"));
+    }
+
+    #[test]
+    fn a_parameter_is_one_segment_however_it_is_decoded() {
+        assert!(allowed("GET", "/companies/co_1%20x/tasks"));
+        for sneaky in ["co_1%2F..%2F..%2Fcompanies", "co_1%2f", "%2e%2E", "co%5Cx", "co\\x"] {
+            assert!(!allowed("GET", &["/companies/", sneaky, "/tasks"].concat()), "{sneaky}");
+        }
     }
 
     #[test]

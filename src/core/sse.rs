@@ -65,6 +65,10 @@ pub struct SseDecoder {
     event_type: Vec<u8>,
     /// Each `data:` value so far, each followed by LF.
     data: Vec<u8>,
+    /// The `id:` in force for the event being read ("the last event ID buffer").
+    id_buffer: Vec<u8>,
+    /// The id as of the last complete event, which a reconnection resumes from: an `id:` of
+    /// an event cut off by a dropped connection must not count, or that event is skipped.
     last_event_id: Vec<u8>,
     retry_ms: Option<u64>,
     /// Set by an over-long line; from then on every `feed` fails the same way, since the
@@ -91,6 +95,7 @@ impl SseDecoder {
             started: false,
             event_type: Vec::new(),
             data: Vec::new(),
+            id_buffer: Vec::new(),
             last_event_id: Vec::new(),
             retry_ms: None,
             failed: false,
@@ -139,14 +144,22 @@ impl SseDecoder {
         self.buffer(rest)
     }
 
-    /// The stream ended: drops any incomplete event. The last event id and retry delay
-    /// survive for the next connection, which starts a new stream (BOM and all).
+    /// Starts from an id a previous connection left (the caller's `lastEventId`), as if an
+    /// event had carried it.
+    pub fn resume_from(&mut self, id: &[u8]) {
+        id.clone_into(&mut self.id_buffer);
+        id.clone_into(&mut self.last_event_id);
+    }
+
+    /// The stream ended: drops any incomplete event, its `id:` included. The last event id
+    /// and retry delay survive for the next connection, which starts a new stream (BOM and all).
     pub fn finish(&mut self) {
         self.line.clear();
         self.after_cr = false;
         self.started = false;
         self.event_type.clear();
         self.data.clear();
+        self.last_event_id.clone_into(&mut self.id_buffer);
     }
 
     pub fn last_event_id(&self) -> Cow<'_, str> {
@@ -204,7 +217,7 @@ impl SseDecoder {
                 self.data.push(b'\n');
             }
             b"event" => value.clone_into(&mut self.event_type),
-            b"id" if !value.contains(&0) => value.clone_into(&mut self.last_event_id),
+            b"id" if !value.contains(&0) => value.clone_into(&mut self.id_buffer),
             b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
                 // Too many digits for u64 is still "digits only": the largest delay it can be.
                 self.retry_ms = Some(std::str::from_utf8(value).ok().and_then(|v| v.parse().ok()).unwrap_or(u64::MAX));
@@ -215,8 +228,10 @@ impl SseDecoder {
     }
 
     fn dispatch(&mut self, out: &mut impl SseSink) {
+        // Every blank line commits the id, with or without data (WHATWG "dispatch the event", step 1).
+        self.last_event_id.clone_from(&self.id_buffer);
         if let Some((_, data)) = self.data.split_last() {
-            out.event(&self.event_type, data, &self.last_event_id);
+            out.event(&self.event_type, data, &self.id_buffer);
         }
         self.data.clear();
         self.event_type.clear();

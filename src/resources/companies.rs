@@ -3,6 +3,7 @@
 use super::{body_call, get_call, js, listing};
 use crate::client::send;
 use crate::core::error::ApiError;
+use crate::core::request::is_header_value;
 use crate::options::id_arg;
 use crate::options::Bag;
 use crate::pagination::Pager;
@@ -84,7 +85,7 @@ impl Companies {
         options: Option<Ts<ActivityOptions>>,
     ) -> JsValue {
         let bag = Bag::new("options", js(options));
-        let read = bag.and_then(|bag| Ok((bag.signal("signal")?, bag.string("lastEventId")?)));
+        let read = bag.and_then(|bag| Ok((bag.signal("signal")?, last_event_id(&bag)?)));
         let (path, signal, last) = match read {
             Ok((signal, last)) => (company_path(&company_id, "/activity"), signal, last),
             Err(err) => (Err(err), None, None),
@@ -101,4 +102,13 @@ impl Companies {
     ) -> Promise {
         send(self.transport.clone(), body_call("POST", company_path(&id, "/resume"), None, js(options)))
     }
+}
+
+/// The caller's `lastEventId` goes into a header: one that could not is refused here.
+fn last_event_id(bag: &Bag) -> Result<Option<String>, ApiError> {
+    let id = bag.string("lastEventId")?;
+    if id.as_deref().is_some_and(|id| !is_header_value(id)) {
+        return Err(ApiError::invalid_config("options.lastEventId must be a string without line breaks, NUL or characters beyond U+00FF"));
+    }
+    Ok(id)
 }

@@ -1,6 +1,6 @@
 // The client against a real capx-mock over HTTP. Every case uses a fresh API key, which the
 // mock (run with --open-keys) treats as a fresh account: cases cannot disturb each other.
-import { eq, ok, fails } from "./harness.mjs";
+import { eq, ok, fails, within10s } from "./harness.mjs";
 
 export function clientCases({ Capx, CapxError }, { mockOrigin, nodeInspect }) {
   const baseUrl = `${mockOrigin}/v1`;
@@ -277,16 +277,6 @@ export function clientCases({ Capx, CapxError }, { mockOrigin, nodeInspect }) {
     }],
     ["a call waiting in the throttle ends as soon as its signal aborts, and the queue moves on", async () => {
       const settle = (p) => p.then((r) => r.status, (e) => e.code);
-      // A hang fails the case with a message rather than the whole run's timeout.
-      const within10s = async (p, what) => {
-        let timer;
-        const late = new Promise((resolve) => (timer = setTimeout(() => resolve(what), 10_000)));
-        try {
-          return await Promise.race([p, late]);
-        } finally {
-          clearTimeout(timer);
-        }
-      };
       // Waiting for a slot in flight: the aborted call leaves the queue; the one behind it
       // still gets the slot when the slow call ahead finishes.
       const { capx } = client({ throttle: { maxConcurrent: 1 }, defaultHeaders: { "X-Capx-Mock-Fault": "slow:1000" } });

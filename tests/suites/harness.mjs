@@ -25,6 +25,18 @@ export function summary(runtime, results) {
 
 export class AssertionError extends Error {}
 
+// `promise`, or `late` if it has not settled within 10 s: a hang fails its case with a
+// message instead of stalling the whole run.
+export async function within10s(promise, late) {
+  let timer;
+  const deadline = new Promise((resolve) => (timer = setTimeout(() => resolve(late), 10_000)));
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function ok(value, message = "expected a truthy value") {
   if (!value) throw new AssertionError(message);
 }

@@ -1,6 +1,6 @@
 // companies.activity against capx-mock: live events, a forced mid-stream disconnect with
 // resume by Last-Event-ID, errors at connect time, break and abort.
-import { eq, ok, fails } from "./harness.mjs";
+import { eq, ok, fails, within10s } from "./harness.mjs";
 
 export function streamCases({ Capx, CapxError }, { mockOrigin }) {
   const baseUrl = `${mockOrigin}/v1`;
@@ -14,7 +14,8 @@ export function streamCases({ Capx, CapxError }, { mockOrigin }) {
         headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
         body: body && JSON.stringify(body),
       }).then((r) => r.json());
-    return { capx, co, control };
+    const activityRequests = async () => (await control("GET", "requests")).requests.filter((r) => r.path.endsWith("/activity"));
+    return { capx, co, control, apiKey, activityRequests };
   };
   // Collects `n` events from `stream`, creating tasks as it goes so that there is traffic.
   const collect = async (stream, n, onStart) => {
@@ -75,6 +76,66 @@ export function streamCases({ Capx, CapxError }, { mockOrigin }) {
       const stranger = new Capx({ apiKey: "capx_sk_prod_x", baseUrl, dangerouslyAllowBrowser: true });
       await fails(stranger.companies.activity("co_1")[Symbol.asyncIterator]().next(), "unauthorized", CapxError);
       await fails(capx.companies.activity("a/b")[Symbol.asyncIterator]().next(), "invalid_config", CapxError);
+    }],
+    ["a stream that cannot connect rejects after maxRetries; a lastEventId that cannot be a header is refused", async () => {
+      const { co, control, apiKey, activityRequests } = await setup();
+      await control("POST", "faults", { kind: "500", times: 5, path: `/v1/companies/${co.id}/activity` });
+      const once = new Capx({ apiKey, baseUrl, maxRetries: 1, dangerouslyAllowBrowser: true });
+      const first = once.companies.activity(co.id)[Symbol.asyncIterator]().next();
+      const e = await fails(within10s(first, "still retrying after 10 s"), "internal_error", CapxError);
+      eq(e.status, 500);
+      eq((await activityRequests()).length, 2, "the first attempt and one retry");
+      // Headers cross as lines: an id with a line break could add a header of its own.
+      for (const lastEventId of ["5\nAuthorization\nBearer capx_sk_test_other", "evt\u20ac1"]) {
+        await fails(once.companies.activity(co.id, { lastEventId })[Symbol.asyncIterator]().next(), "invalid_config", CapxError);
+      }
+      eq((await activityRequests()).length, 2, "nothing sent");
+    }],
+    ["close() while connecting closes that connection once it opens", async () => {
+      const { co, apiKey } = await setup();
+      let [opened, cancelled] = [0, 0];
+      // The real response, with its body passed through a stream that notes its cancellation.
+      const tap = async (url, init) => {
+        const response = await fetch(url, init);
+        const reader = response.body.getReader();
+        opened++;
+        const body = new ReadableStream({
+          async pull(c) {
+            const { done, value } = await reader.read();
+            if (done) c.close();
+            else c.enqueue(value);
+          },
+          cancel(why) {
+            cancelled++;
+            return reader.cancel(why);
+          },
+        });
+        return new Response(body, { status: response.status, headers: response.headers });
+      };
+      const slow = new Capx({ apiKey, baseUrl, fetch: tap, defaultHeaders: { "X-Capx-Mock-Fault": "slow:300" }, dangerouslyAllowBrowser: true });
+      const stream = slow.companies.activity(co.id, { lastEventId: "0" });
+      const first = stream[Symbol.asyncIterator]().next();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      stream.close();
+      eq((await within10s(first, "still pending")).done, true, "nothing is handed out after close()");
+      eq([opened, cancelled], [1, 1]);
+    }],
+    ["reconnections leave no listener on the caller's signal", async () => {
+      const { capx, co, control } = await setup();
+      for (let i = 0; i < 3; i++) await capx.tasks.create(co.id, { title: `t${i}` });
+      await control("POST", "faults", { kind: "sse_drop:1", times: 3, path: `/v1/companies/${co.id}/activity` });
+      const controller = new AbortController();
+      const { signal } = controller;
+      let listening = 0;
+      const [add, remove] = [signal.addEventListener.bind(signal), signal.removeEventListener.bind(signal)];
+      signal.addEventListener = (type, fn, opts) => (type === "abort" && listening++, add(type, fn, opts));
+      signal.removeEventListener = (type, fn, opts) => (type === "abort" && listening--, remove(type, fn, opts));
+      const stream = capx.companies.activity(co.id, { lastEventId: "0", signal });
+      const got = await collect(stream, 7);
+      eq(got.map((g) => Number(g.id)), [1, 2, 3, 4, 5, 6, 7]);
+      ok(listening <= 1, `${listening} abort listeners after three reconnections (one is the open connection's)`);
+      stream.close();
+      eq(listening, 0, "none once closed");
     }],
     ["abort ends the stream with aborted; break closes it", async () => {
       const { capx, co } = await setup();

@@ -294,3 +294,30 @@ fn line_end_finds_the_first_cr_or_lf_at_any_offset() {
         assert_eq!(line_end(&none), None);
     }
 }
+
+#[test]
+fn an_id_counts_only_once_its_event_is_complete() {
+    // The connection drops after event 2's id and before its blank line: resuming must ask
+    // for what follows 1, or event 2 is never seen.
+    let (out, mut d) = decode_chunks(&[b"id: 1\ndata: a\n\nid: 2\nevent: activity\n"]);
+    assert_eq!((out, d.last_event_id().as_ref()), (vec![ev("message", "a", "1")], "1"));
+    d.finish();
+    assert_eq!(d.last_event_id(), "1");
+    let mut out = Vec::new();
+    d.feed(b"data: b\n\n", &mut out).unwrap();
+    assert_eq!(out, [ev("message", "b", "1")], "the dropped id is gone with its event");
+    // A blank line commits an id even without data.
+    d.feed(b"id: 3\n\n", &mut out).unwrap();
+    assert_eq!(d.last_event_id(), "3");
+}
+
+#[test]
+fn resuming_from_a_callers_id() {
+    let mut d = SseDecoder::new();
+    d.resume_from(b"41");
+    assert_eq!(d.last_event_id(), "41");
+    let mut out = Vec::new();
+    d.feed(b"data: a\n\nid\ndata: b\n\n", &mut out).unwrap();
+    assert_eq!(out, [ev("message", "a", "41"), ev("message", "b", "")]);
+    assert_eq!(d.last_event_id(), "", "the server reset it");
+}
