@@ -60,7 +60,15 @@ impl Proxy {
             body,
             options: CallOptions { signal: Some(request.signal()), ..CallOptions::default() },
         };
-        let reply = self.transport.attempt(&call, idempotency_key.as_deref(), &forwarded, !plan.streaming).await?;
+        let mut reply = self.transport.attempt(&call, idempotency_key.as_deref(), &forwarded, !plan.streaming).await?;
+        let content_type = reply.response.headers().get("content-type").ok().flatten().unwrap_or_default();
+        if reply.body.is_null() && !content_type.starts_with("text/event-stream") {
+            // Asked for a stream, answered with something else (an error envelope): read it,
+            // so that it is redacted like any other body.
+            if let Ok(text) = reply.response.text() {
+                reply.body = JsFuture::from(text).await.unwrap_or(JsValue::NULL);
+            }
+        }
         Ok(self.respond(reply))
     }
 

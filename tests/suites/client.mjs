@@ -111,7 +111,7 @@ export function clientCases({ Capx, CapxError }, { mockOrigin, nodeInspect }) {
       ok(e429.rateLimit && e429.rateLimit.remaining === 0, JSON.stringify(e429.rateLimit));
     }],
     ["iterate follows cursors over 230 tasks with no gaps or duplicates", async () => {
-      const { capx } = client();
+      const { capx, apiKey } = client();
       const co = await company(capx);
       const made = [];
       for (let i = 0; i < 230; i++) made.push((await capx.tasks.create(co.id, { title: `task ${i}` })).data.id);
@@ -129,6 +129,14 @@ export function clientCases({ Capx, CapxError }, { mockOrigin, nodeInspect }) {
       let companies = 0;
       for await (const c of capx.companies.iterate()) companies += c.id === co.id ? 1 : 0;
       eq(companies, 1);
+      // return() while the first page is on its way: that page is never handed out.
+      const { capx: slow } = client({ apiKey, defaultHeaders: { "X-Capx-Mock-Fault": "slow:300" } });
+      const it = slow.tasks.iterate(co.id)[Symbol.asyncIterator]();
+      const pending = it.next();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      eq(await it.return(), { value: undefined, done: true });
+      eq(await pending, { value: undefined, done: true });
+      eq(await it.next(), { value: undefined, done: true });
     }],
     ["a 500 then success: the same Idempotency-Key on both attempts, one task", async () => {
       const { capx, apiKey } = client();

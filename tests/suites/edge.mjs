@@ -112,5 +112,24 @@ export function edgeCases({ Capx, CapxError, createEdgeHandler }, { mockOrigin }
       await fails(() => createEdgeHandler(capx, { allow: ["FETCH everything"] }), "invalid_config", CapxError);
       await fails(() => createEdgeHandler(capx, { allow: "GET /companies" }), "invalid_config", CapxError);
     }],
+    ["an upstream error that echoed the key is redacted, also when a stream was asked for", async () => {
+      const serverKey = `capx_sk_test_echo${Math.random().toString(36).slice(2)}`;
+      // capx-mock's real answer, with the key written into every error body, as a careless
+      // upstream might.
+      const echoing = async (url, init) => {
+        const response = await fetch(url, init);
+        if (response.ok) return response;
+        const text = (await response.text()).replace('"message":"', `"message":"${serverKey} `);
+        return new Response(text, { status: response.status, headers: response.headers });
+      };
+      const capx = new Capx({ apiKey: serverKey, baseUrl, fetch: echoing, dangerouslyAllowBrowser: true });
+      const handler = createEdgeHandler(capx, { prefix: "/api" });
+      for (const accept of ["application/json", "text/event-stream"]) {
+        const res = await handler(new Request("http://edge.local/api/companies/co_missing/activity", { headers: { Accept: accept } }));
+        const text = await res.text();
+        eq(res.status, 404, accept);
+        ok(!text.includes(serverKey) && text.includes("[redacted]"), `${accept}: ${text}`);
+      }
+    }],
   ];
 }
