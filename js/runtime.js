@@ -212,7 +212,7 @@ export function eventBatch(data, ids) {
 // An activity stream: `engine.nextBatch()` resolves to an eventBatch; each event's data is
 // parsed as it is taken, and must be a JSON object. The stream also exposes the SSE id of
 // the last event it yielded, to resume from later.
-export function activityStream(engine, lastEventId) {
+export function activityStream(engine, lastEventId, signal) {
   let ids = [];
   const source = {
     nextBatch: async () => {
@@ -224,6 +224,8 @@ export function activityStream(engine, lastEventId) {
     close: () => engine.close(),
   };
   const iterator = batchIterator(source, (data, i) => {
+    // Events already received are not handed out once the caller has aborted.
+    if (signal?.aborted) throw engine.aborted();
     let event;
     try {
       event = JSON.parse(data[i]);

@@ -58,7 +58,7 @@ impl ActivityEngine {
             path,
             query: "?stream=true".to_owned(),
             body: None,
-            options: CallOptions { signal, ..CallOptions::default() },
+            options: CallOptions { signal: signal.clone(), ..CallOptions::default() },
         });
         let mut decoder = SseDecoder::new();
         if let Some(id) = &last_event_id {
@@ -66,7 +66,7 @@ impl ActivityEngine {
         }
         let state = State { decoder, batch: Batch::default(), reader: None, detach: None, failures: 0, connected: false, done: false };
         let engine = ActivityEngine { inner: Rc::new(Engine { transport, call, state: RefCell::new(state) }) };
-        crate::sys::activity_stream(engine.into(), last_event_id)
+        crate::sys::activity_stream(engine.into(), last_event_id, signal.as_ref())
     }
 }
 
@@ -97,6 +97,12 @@ impl ActivityEngine {
     pub fn invalid(&self) -> JsValue {
         self.inner.finish();
         ApiError::new(code::INVALID_RESPONSE, "an activity event's data is not a JSON object").into()
+    }
+
+    /// The caller's signal aborted while events were still buffered: they are not handed out.
+    pub fn aborted(&self) -> JsValue {
+        self.inner.finish();
+        aborted().into()
     }
 }
 

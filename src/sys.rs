@@ -73,7 +73,7 @@ extern "C" {
     pub fn api_result(data: JsValue, meta: JsValue, rate_limit: JsValue, status: u16) -> JsValue;
 
     #[wasm_bindgen(js_name = activityStream)]
-    pub fn activity_stream(engine: JsValue, last_event_id: Option<String>) -> JsValue;
+    pub fn activity_stream(engine: JsValue, last_event_id: Option<String>, signal: Option<&web_sys::AbortSignal>) -> JsValue;
 }
 
 #[wasm_bindgen]

@@ -137,6 +137,17 @@ export function streamCases({ Capx, CapxError }, { mockOrigin }) {
       stream.close();
       eq(listening, 0, "none once closed");
     }],
+    ["events still buffered when the signal aborts are not handed out", async () => {
+      const { capx, co } = await setup();
+      for (let i = 0; i < 3; i++) await capx.tasks.create(co.id, { title: `t${i}` });
+      const controller = new AbortController();
+      // The history (seven events) arrives in one read; abort after taking the first.
+      const it = capx.companies.activity(co.id, { lastEventId: "0", signal: controller.signal })[Symbol.asyncIterator]();
+      eq((await it.next()).value.type, "company.created");
+      controller.abort();
+      await fails(it.next(), "aborted", CapxError);
+      eq((await it.next()).done, true, "and the stream is over");
+    }],
     ["abort ends the stream with aborted; break closes it", async () => {
       const { capx, co } = await setup();
       const controller = new AbortController();
