@@ -11,7 +11,7 @@ use crate::core::text::replace_all;
 use crate::json;
 use crate::options::Bag;
 use crate::sys;
-use crate::transport::{new_uuid, Call, CallOptions, Reply, Transport};
+use crate::transport::{content_type, new_uuid, read_text, Call, CallOptions, Reply, Transport, EVENT_STREAM};
 use crate::types::EdgeHandlerOptions;
 use js_sys::Promise;
 use std::rc::Rc;
@@ -61,13 +61,10 @@ impl Proxy {
             options: CallOptions { signal: Some(request.signal()), ..CallOptions::default() },
         };
         let mut reply = self.transport.attempt(&call, idempotency_key.as_deref(), &forwarded, !plan.streaming).await?;
-        let content_type = reply.response.headers().get("content-type").ok().flatten().unwrap_or_default();
-        if reply.body.is_null() && !content_type.starts_with("text/event-stream") {
+        if reply.body.is_null() && !content_type(&reply.response).starts_with(EVENT_STREAM) {
             // Asked for a stream, answered with something else (an error envelope): read it,
             // so that it is redacted like any other body.
-            if let Ok(text) = reply.response.text() {
-                reply.body = JsFuture::from(text).await.unwrap_or(JsValue::NULL);
-            }
+            reply.body = read_text(&reply.response).await;
         }
         Ok(self.respond(reply))
     }

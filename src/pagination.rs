@@ -24,13 +24,12 @@ pub type Listing = Result<(String, Vec<(String, String)>), ApiError>;
 struct State {
     listing: Listing,
     cursors: Cursors,
-    cursor: Option<String>,
     done: bool,
 }
 
 impl Pager {
     pub fn start(transport: Rc<Transport>, listing: Listing) -> JsValue {
-        let state = State { listing, cursors: Cursors::default(), cursor: None, done: false };
+        let state = State { listing, cursors: Cursors::default(), done: false };
         crate::sys::async_iterable(Pager { transport, state: Rc::new(RefCell::new(state)) }.into())
     }
 }
@@ -54,8 +53,9 @@ impl Pager {
                         return Err(err.into());
                     }
                     Ok((path, filters)) => {
-                        let pairs = filters.iter().filter(|(k, _)| k != "cursor" || s.cursor.is_none()).map(|(k, v)| (k.as_str(), v.as_str()));
-                        let query = query_string(pairs.chain(s.cursor.as_deref().map(|c| ("cursor", c))));
+                        let cursor = s.cursors.current();
+                        let pairs = filters.iter().filter(|(k, _)| k != "cursor" || cursor.is_none()).map(|(k, v)| (k.as_str(), v.as_str()));
+                        let query = query_string(pairs.chain(cursor.map(|c| ("cursor", c))));
                         Call { method: "GET", path: path.clone(), query, body: None, options: Default::default() }
                     }
                 }
@@ -70,9 +70,7 @@ impl Pager {
                     return Err(err.into());
                 }
             };
-            let State { cursors, cursor, done, .. } = &mut *s;
-            *cursor = cursors.next(page.cursor, page.has_more).map(str::to_owned);
-            *done = cursor.is_none();
+            s.done = !s.cursors.follow(page.cursor, page.has_more);
             Ok(page.items.into())
         })
     }

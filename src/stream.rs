@@ -6,7 +6,7 @@ use crate::core::activity::Batch;
 use crate::core::error::{code, ApiError};
 use crate::core::retry::reconnect_delay_ms;
 use crate::core::sse::SseDecoder;
-use crate::transport::{aborted, envelope, sleep, Call, CallOptions, Reply, Transport};
+use crate::transport::{aborted, content_type, envelope, read_text, sleep, Call, CallOptions, Reply, Transport, EVENT_STREAM};
 use crate::core::request::is_header_value;
 use js_sys::{Function, Promise, Uint8Array};
 use std::cell::RefCell;
@@ -234,16 +234,13 @@ fn close_connection(s: &mut State) {
 /// A 200 `text/event-stream` becomes a reader; anything else becomes the error it says.
 async fn open_stream(reply: Reply) -> Result<ReadableStreamDefaultReader, ApiError> {
     let response = &reply.response;
-    let content_type = response.headers().get("content-type").ok().flatten().unwrap_or_default();
-    if response.status() == 200 && content_type.starts_with("text/event-stream") {
+    let content_type = content_type(response);
+    if response.status() == 200 && content_type.starts_with(EVENT_STREAM) {
         if let Some(body) = response.body() {
             return Ok(body.get_reader().unchecked_into());
         }
     }
-    let body = match response.text() {
-        Ok(p) => JsFuture::from(p).await.unwrap_or(JsValue::NULL),
-        Err(_) => JsValue::NULL,
-    };
+    let body = read_text(response).await;
     let reply = Reply { response: reply.response, body, detach: JsValue::UNDEFINED };
     match envelope(&reply) {
         Err(err) => Err(err),

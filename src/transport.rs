@@ -14,6 +14,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 pub const CLIENT_ID: &str = concat!("capx/", env!("CARGO_PKG_VERSION"));
+pub const EVENT_STREAM: &str = "text/event-stream";
 /// The largest delay `setTimeout` honours.
 pub const MAX_TIMEOUT_MS: u32 = 2_147_483_647;
 
@@ -107,7 +108,7 @@ impl Transport {
 
     async fn fetch_once(&self, call: &Call, idempotency_key: Option<&str>, extra_headers: &[(&str, &str)], read_body: bool) -> Result<Reply, ApiError> {
         let url = [self.base_url.as_str(), &call.path, &call.query].concat();
-        let accept = if read_body { "application/json" } else { "text/event-stream" };
+        let accept = if read_body { "application/json" } else { EVENT_STREAM };
         let mut headers: Vec<(&str, &str)> = self.default_headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let authorization = ["Bearer ", &self.api_key].concat();
         headers.extend([("Authorization", authorization.as_str()), ("Accept", accept), ("X-Capx-Client", CLIENT_ID)]);
@@ -149,7 +150,7 @@ impl Transport {
             let woken = match wait {
                 Ok(()) => return Ok(()),
                 Err(Wait::Ms(ms)) => sleep(ms, signal).await,
-                Err(Wait::ForRelease) => JsFuture::from(sys::wait_turn(&self.waiting, signal)).await.ok().and_then(|v| v.as_bool()).unwrap_or(false),
+                Err(Wait::ForRelease) => resolves_true(sys::wait_turn(&self.waiting, signal)).await,
             };
             if !woken {
                 return Err(aborted());
@@ -198,7 +199,26 @@ pub fn aborted() -> ApiError {
 
 /// Resolves to `true` after `ms`, or `false` once `signal` aborts.
 pub async fn sleep(ms: f64, signal: Option<&web_sys::AbortSignal>) -> bool {
-    JsFuture::from(sys::sleep(ms, signal)).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
+    resolves_true(sys::sleep(ms, signal)).await
+}
+
+/// Whether `promise` resolved to `true` (a rejection counts as `false`).
+async fn resolves_true(promise: js_sys::Promise) -> bool {
+    JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
+}
+
+/// The response's `Content-Type`, "" when it has none.
+pub fn content_type(response: &web_sys::Response) -> String {
+    response.headers().get("content-type").ok().flatten().unwrap_or_default()
+}
+
+/// The body of a response left unread (a stream request answered otherwise), as the
+/// JavaScript string `text()` gives; null when it cannot be read.
+pub async fn read_text(response: &web_sys::Response) -> JsValue {
+    match response.text() {
+        Ok(text) => JsFuture::from(text).await.unwrap_or(JsValue::NULL),
+        Err(_) => JsValue::NULL,
+    }
 }
 
 pub fn new_uuid() -> String {

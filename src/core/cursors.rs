@@ -9,10 +9,16 @@ pub struct Cursors {
 }
 
 impl Cursors {
-    /// The cursor to fetch the next page with, or `None` when the listing is over.
-    pub fn next(&mut self, cursor: Option<String>, has_more: Option<bool>) -> Option<&str> {
-        let cursor = cursor.filter(|c| has_more != Some(false) && !self.followed.contains(c))?;
+    /// Takes a page's `cursor` and `has_more`: `false` when the listing is over, else the
+    /// cursor becomes `current()`.
+    pub fn follow(&mut self, cursor: Option<String>, has_more: Option<bool>) -> bool {
+        let Some(cursor) = cursor.filter(|c| has_more != Some(false) && !self.followed.contains(c)) else { return false };
         self.followed.push(cursor);
+        true
+    }
+
+    /// The cursor to fetch the next page with (`None` before the first page).
+    pub fn current(&self) -> Option<&str> {
         self.followed.last().map(String::as_str)
     }
 }
@@ -28,20 +34,23 @@ mod tests {
     #[test]
     fn a_null_cursor_or_has_more_false_ends_the_listing() {
         let mut c = Cursors::default();
-        assert_eq!(c.next(some("a"), Some(true)), Some("a"));
-        assert_eq!(c.next(some("b"), None), Some("b"), "has_more is optional: the cursor says it");
-        assert_eq!(c.next(None, Some(true)), None);
-        assert_eq!(Cursors::default().next(some("x"), Some(false)), None);
+        assert_eq!(c.current(), None);
+        assert!(c.follow(some("a"), Some(true)));
+        assert_eq!(c.current(), Some("a"));
+        assert!(c.follow(some("b"), None), "has_more is optional: the cursor says it");
+        assert_eq!(c.current(), Some("b"));
+        assert!(!c.follow(None, Some(true)));
+        assert!(!Cursors::default().follow(some("x"), Some(false)));
     }
 
     #[test]
     fn a_cursor_already_followed_ends_the_listing() {
         let mut c = Cursors::default();
-        assert_eq!(c.next(some("a"), None), Some("a"));
-        assert_eq!(c.next(some("b"), None), Some("b"));
-        assert_eq!(c.next(some("a"), None), None, "a cycle a → b → a");
+        assert!(c.follow(some("a"), None));
+        assert!(c.follow(some("b"), None));
+        assert!(!c.follow(some("a"), None), "a cycle a → b → a");
         let mut same = Cursors::default();
-        assert_eq!(same.next(some("a"), None), Some("a"));
-        assert_eq!(same.next(some("a"), None), None);
+        assert!(same.follow(some("a"), None));
+        assert!(!same.follow(some("a"), None));
     }
 }

@@ -54,13 +54,16 @@ pub fn check_default_header(name: &str, value: &str) -> Result<(), ApiError> {
         return Err(wrong("is not a valid header name"));
     }
     if !is_header_value(value) {
-        return Err(wrong("must be a string without line breaks, NUL or characters beyond U+00FF"));
+        return Err(wrong(["must be ", HEADER_VALUE].concat().as_str()));
     }
     match OWN_HEADERS.iter().find(|(own, _)| own.eq_ignore_ascii_case(name)) {
         Some((_, why)) => Err(wrong(&["cannot be set: the client sets it on each request (", why, ")"].concat())),
         None => Ok(()),
     }
 }
+
+/// What fetch accepts as a header value, as error messages say it.
+pub const HEADER_VALUE: &str = "a string without line breaks, NUL or characters beyond U+00FF";
 
 /// What fetch accepts as a header value (Latin-1 without line breaks or NUL); anything else
 /// makes it throw, which would look like a network failure.

@@ -3,7 +3,7 @@
 use super::{body_call, get_call, js, listing};
 use crate::client::send;
 use crate::core::error::ApiError;
-use crate::core::request::is_header_value;
+use crate::core::request::{is_header_value, HEADER_VALUE};
 use crate::options::id_arg;
 use crate::options::Bag;
 use crate::pagination::Pager;
@@ -108,7 +108,7 @@ impl Companies {
 fn last_event_id(bag: &Bag) -> Result<Option<String>, ApiError> {
     let id = bag.string("lastEventId")?;
     if id.as_deref().is_some_and(|id| !is_header_value(id)) {
-        return Err(ApiError::invalid_config("options.lastEventId must be a string without line breaks, NUL or characters beyond U+00FF"));
+        return Err(ApiError::invalid_config(["options.lastEventId must be ", HEADER_VALUE].concat()));
     }
     Ok(id)
 }
