@@ -18,6 +18,7 @@ rm -rf pkg
 node_modules/.bin/wasm-opt -Oz --enable-reference-types --enable-bulk-memory --enable-sign-ext \
   --enable-nontrapping-float-to-int --enable-mutable-globals --enable-multivalue \
   --strip-target-features --converge pkg/capx_bg.wasm -o pkg/capx_bg.wasm
+node scripts/minify-names.mjs pkg/capx_bg.wasm pkg/capx.js
 
 # What the package adds to the glue, in the same module (one file less to load at start):
 # the error class, and what `${capx}` shows, built from toJSON, which has no key to show.
@@ -42,6 +43,8 @@ cp pkg-template/* pkg/
 # (InitInput/InitOutput type the raw wasm exports with `any`; the entry files do that job).
 # The classes declare [Symbol.dispose]: make that resolve under any `lib` setting.
 { echo '/// <reference lib="esnext.disposable" />'; sed '/^export type InitInput/,$d' pkg/capx.d.ts; } > pkg/index.d.ts
+# wasm-bindgen's own declarations name the wasm exports as they were before minify-names.
+rm pkg/capx.d.ts pkg/capx_bg.wasm.d.ts
 if grep -v '^\s*/\?\*' pkg/index.d.ts | grep -w any; then
   echo "[build] error: 'any' in the public .d.ts" >&2
   exit 1

@@ -35,7 +35,7 @@ ln -sfn ../pkg node_modules/capx
 start_mock --open-keys enterprise --config tests/fixtures/mock-config.json --heartbeat-ms 3600000 --keepalive-ms 500 --quiet
 echo "capx-mock at $CAPX_MOCK_ORIGIN"
 
-step "node 20 (node:test)" env CAPX_MOCK_BIN=target/release/capx-mock node --test --test-reporter=spec tests/node/
+step "node 20 (node:test)" env CAPX_MOCK_BIN=target/release/capx-mock node --test --test-timeout=60000 --test-reporter=spec tests/node/
 step "deno" node_modules/.bin/deno run -A tests/runtimes/suite-entry.mjs
 step "bun" node_modules/.bin/bun tests/runtimes/suite-entry.mjs
 step "workerd (miniflare)" node tests/runtimes/workerd.mjs

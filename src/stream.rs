@@ -4,9 +4,9 @@
 
 use crate::core::activity::Batch;
 use crate::core::error::{code, ApiError};
-use crate::core::retry::reconnect_delay_ms;
+use crate::core::retry::{reconnect_delay_ms, ServerHint};
 use crate::core::sse::SseDecoder;
-use crate::transport::{aborted, content_type, envelope, read_text, sleep, Call, CallOptions, Reply, Transport, EVENT_STREAM};
+use crate::transport::{aborted, content_type, envelope, hint, read_text, sleep, Call, CallOptions, Reply, Transport, EVENT_STREAM};
 use crate::core::request::is_header_value;
 use js_sys::{Function, Promise, Uint8Array};
 use std::cell::RefCell;
@@ -40,12 +40,17 @@ struct State {
     detach: Option<Function>,
     /// Failed connections in a row.
     failures: u32,
+    /// What the last failed connection's `Retry-After` or rate-limit reset asked for.
+    hint: ServerHint,
+    /// A decoding error, handed out after the events decoded before it.
+    error: Option<ApiError>,
     connected: bool,
     done: bool,
 }
 
 enum Step {
     Batch(JsValue),
+    Fail(ApiError),
     Finished,
     Connect { wait_ms: Option<u64> },
     Read(ReadableStreamDefaultReader),
@@ -64,7 +69,7 @@ impl ActivityEngine {
         if let Some(id) = &last_event_id {
             decoder.resume_from(id.as_bytes());
         }
-        let state = State { decoder, batch: Batch::default(), reader: None, detach: None, failures: 0, connected: false, done: false };
+        let state = State { decoder, batch: Batch::default(), reader: None, detach: None, failures: 0, hint: ServerHint::default(), error: None, connected: false, done: false };
         let engine = ActivityEngine { inner: Rc::new(Engine { transport, call, state: RefCell::new(state) }) };
         crate::sys::activity_stream(engine.into(), last_event_id, signal.as_ref())
     }
@@ -112,6 +117,7 @@ impl Engine {
         loop {
             match self.step() {
                 Step::Batch(batch) => return Ok(batch),
+                Step::Fail(err) => return Err(err),
                 Step::Finished => return Ok(JsValue::UNDEFINED),
                 Step::Connect { wait_ms } => {
                     if let Some(ms) = wait_ms {
@@ -138,6 +144,9 @@ impl Engine {
             s.batch.clear();
             return Step::Batch(batch);
         }
+        if let Some(err) = s.error.take() {
+            return Step::Fail(err);
+        }
         if s.done {
             return Step::Finished;
         }
@@ -146,7 +155,7 @@ impl Engine {
             None if !s.connected && s.failures == 0 => Step::Connect { wait_ms: None },
             None => {
                 let retry = s.decoder.retry_ms().unwrap_or(DEFAULT_RETRY_MS);
-                Step::Connect { wait_ms: Some(reconnect_delay_ms(retry, s.failures, crate::sys::random())) }
+                Step::Connect { wait_ms: Some(reconnect_delay_ms(retry, s.failures, crate::sys::random(), s.hint)) }
             }
         }
     }
@@ -168,7 +177,7 @@ impl Engine {
                 }
                 opened.map(|reader| (reader, detach))
             }
-            Err(err) => Err(err),
+            Err(err) => Err((err, ServerHint::default())),
         };
         let mut s = self.state.borrow_mut();
         match outcome {
@@ -177,18 +186,22 @@ impl Engine {
                 s.detach = detach;
                 s.connected = true;
                 s.failures = 0;
+                s.hint = ServerHint::default();
                 if s.done {
                     // Closed while connecting: this connection is not wanted either.
                     close_connection(&mut s);
                 }
                 Ok(())
             }
-            Err(err) if err.code == code::ABORTED || !err.retryable() => Err(err),
+            Err((err, _)) if err.code == code::ABORTED || !err.retryable() => Err(err),
             // A stream that never opened gives up like any call; once it has delivered,
-            // it keeps reconnecting (with backoff) until closed.
-            Err(err) if !s.connected && s.failures >= call.options.max_retries.unwrap_or(self.transport.max_retries) => Err(err),
-            Err(_) => {
+            // it keeps reconnecting (with backoff) until closed, or until a server asks it
+            // to stay away for longer than any call would wait.
+            Err((err, _)) if !s.connected && s.failures >= call.options.max_retries.unwrap_or(self.transport.max_retries) => Err(err),
+            Err((err, hint)) if hint.too_long() => Err(err),
+            Err((_, hint)) => {
                 s.failures = s.failures.saturating_add(1);
+                s.hint = hint;
                 Ok(())
             }
         }
@@ -209,8 +222,10 @@ impl Engine {
             close_connection(&mut s);
             return Ok(());
         };
-        let State { decoder, batch, .. } = &mut *s;
-        decoder.feed(&bytes.to_vec(), batch).map_err(|e| ApiError::new(code::INVALID_RESPONSE, e.message()))
+        let State { decoder, batch, error, .. } = &mut *s;
+        // The events completed before the failure still reach the caller first.
+        *error = decoder.feed(&bytes.to_vec(), batch).err().map(|e| ApiError::new(code::INVALID_RESPONSE, e.message()));
+        Ok(())
     }
 
     fn finish(&self) {
@@ -231,8 +246,9 @@ fn close_connection(s: &mut State) {
     }
 }
 
-/// A 200 `text/event-stream` becomes a reader; anything else becomes the error it says.
-async fn open_stream(reply: Reply) -> Result<ReadableStreamDefaultReader, ApiError> {
+/// A 200 `text/event-stream` becomes a reader; anything else becomes the error it says,
+/// with what it asked about waiting.
+async fn open_stream(reply: Reply) -> Result<ReadableStreamDefaultReader, (ApiError, ServerHint)> {
     let response = &reply.response;
     let content_type = content_type(response);
     if response.status() == 200 && content_type.starts_with(EVENT_STREAM) {
@@ -242,12 +258,10 @@ async fn open_stream(reply: Reply) -> Result<ReadableStreamDefaultReader, ApiErr
     }
     let body = read_text(response).await;
     let reply = Reply { response: reply.response, body, detach: JsValue::UNDEFINED };
-    match envelope(&reply) {
-        Err(err) => Err(err),
-        Ok(_) => Err(ApiError::new(
-            code::INVALID_RESPONSE,
-            ["expected a text/event-stream, got \"", &content_type, "\""].concat(),
-        )
-        .with_status(reply.response.status())),
-    }
+    let err = match envelope(&reply) {
+        Err(err) => err,
+        Ok(_) => ApiError::new(code::INVALID_RESPONSE, ["expected a text/event-stream, got \"", &content_type, "\""].concat())
+            .with_status(reply.response.status()),
+    };
+    Err((err, hint(&reply.response)))
 }

@@ -170,7 +170,8 @@ pub fn envelope(reply: &Reply) -> Result<Envelope<JsValue>, ApiError> {
     json::parse_envelope_text(reply.response.status(), &reply.body, |name| headers.get(name).ok().flatten())
 }
 
-fn hint(response: &web_sys::Response) -> ServerHint {
+/// What a response asked about waiting before the next attempt.
+pub fn hint(response: &web_sys::Response) -> ServerHint {
     let headers = response.headers();
     let header = |name: &str| headers.get(name).ok().flatten();
     let now = sys::now();

@@ -17,6 +17,18 @@ pub struct ServerHint {
     pub reset_in_ms: Option<u64>,
 }
 
+impl ServerHint {
+    /// The longest of what the server asked for; 0 when it asked nothing.
+    pub fn wait_ms(self) -> u64 {
+        self.retry_after_ms.max(self.reset_in_ms).unwrap_or(0)
+    }
+
+    /// Asks for a longer pause than a caller should be kept waiting.
+    pub fn too_long(self) -> bool {
+        self.wait_ms() > MAX_SERVER_WAIT_MS
+    }
+}
+
 /// `attempt` counts retries already made (0 before the first retry); `jitter` is uniform in [0, 1).
 /// Returns `None` when the error must be returned instead.
 pub fn retry_delay_ms(err: &ApiError, attempt: u32, max_retries: u32, jitter: f64, hint: ServerHint) -> Option<u64> {
@@ -27,22 +39,25 @@ pub fn retry_delay_ms(err: &ApiError, attempt: u32, max_retries: u32, jitter: f6
     // without ever collapsing to an immediate retry storm.
     let step = (BASE_MS * 2f64.powi(attempt.min(16) as i32)).min(CAP_MS);
     let backoff = (step * (0.5 + 0.5 * jitter.clamp(0.0, 1.0))) as u64;
-    let server = hint.retry_after_ms.max(hint.reset_in_ms).unwrap_or(0);
-    if server > MAX_SERVER_WAIT_MS {
+    if hint.too_long() {
         return None;
     }
-    Some(backoff.max(server))
+    Some(backoff.max(hint.wait_ms()))
 }
 
 /// How long an event stream waits before reconnecting: the server's `retry:` delay after a
-/// drop, doubled for every failed reconnection in a row (with jitter), up to 30 s.
-pub fn reconnect_delay_ms(retry_ms: u64, failures: u32, jitter: f64) -> u64 {
+/// drop, doubled for every failed reconnection in a row (with jitter), up to 30 s; and at
+/// least what the last failed attempt's `Retry-After` or rate-limit reset asked for (the
+/// caller ends the stream instead when that is `too_long`).
+pub fn reconnect_delay_ms(retry_ms: u64, failures: u32, jitter: f64, hint: ServerHint) -> u64 {
     const MAX_MS: u64 = 30_000;
-    if failures == 0 {
-        return retry_ms.min(MAX_MS);
-    }
-    let step = retry_ms.max(1).saturating_mul(1 << failures.min(15)).min(MAX_MS);
-    (step as f64 * (0.5 + 0.5 * jitter.clamp(0.0, 1.0))) as u64
+    let backoff = if failures == 0 {
+        retry_ms.min(MAX_MS)
+    } else {
+        let step = retry_ms.max(1).saturating_mul(1 << failures.min(15)).min(MAX_MS);
+        (step as f64 * (0.5 + 0.5 * jitter.clamp(0.0, 1.0))) as u64
+    };
+    backoff.max(hint.wait_ms())
 }
 
 /// `Retry-After` is either whole delta-seconds or an IMF-fixdate (RFC 9110 §10.2.3).
@@ -157,13 +172,25 @@ mod tests {
 
     #[test]
     fn stream_reconnects_use_the_server_delay_then_back_off() {
-        assert_eq!(reconnect_delay_ms(1000, 0, 0.3), 1000);
-        assert_eq!(reconnect_delay_ms(1000, 1, 1.0), 2000);
-        assert_eq!(reconnect_delay_ms(1000, 2, 1.0), 4000);
-        assert_eq!(reconnect_delay_ms(1000, 2, 0.0), 2000);
-        assert_eq!(reconnect_delay_ms(1000, 40, 1.0), 30_000);
-        assert_eq!(reconnect_delay_ms(0, 3, 1.0), 8);
-        assert_eq!(reconnect_delay_ms(90_000, 0, 1.0), 30_000);
+        let none = ServerHint::default();
+        assert_eq!(reconnect_delay_ms(1000, 0, 0.3, none), 1000);
+        assert_eq!(reconnect_delay_ms(1000, 1, 1.0, none), 2000);
+        assert_eq!(reconnect_delay_ms(1000, 2, 1.0, none), 4000);
+        assert_eq!(reconnect_delay_ms(1000, 2, 0.0, none), 2000);
+        assert_eq!(reconnect_delay_ms(1000, 40, 1.0, none), 30_000);
+        assert_eq!(reconnect_delay_ms(0, 3, 1.0, none), 8);
+        assert_eq!(reconnect_delay_ms(90_000, 0, 1.0, none), 30_000);
+    }
+
+    #[test]
+    fn stream_reconnects_wait_as_long_as_a_429_or_503_asks() {
+        let hint = ServerHint { retry_after_ms: Some(2000), reset_in_ms: Some(45_000) };
+        assert_eq!(reconnect_delay_ms(5, 1, 1.0, hint), 45_000, "beyond the 30 s backoff cap");
+        let hint = ServerHint { retry_after_ms: Some(2000), reset_in_ms: None };
+        assert_eq!(reconnect_delay_ms(5, 1, 1.0, hint), 2000);
+        assert_eq!(reconnect_delay_ms(8000, 1, 1.0, hint), 16_000, "never shorter than the backoff");
+        assert!(!hint.too_long());
+        assert!(ServerHint { retry_after_ms: Some(MAX_SERVER_WAIT_MS + 1), reset_in_ms: None }.too_long());
     }
 
     #[test]
