@@ -243,6 +243,18 @@ export function activityStream(engine, lastEventId, signal) {
   };
 }
 
+// A stream's own AbortController: close() aborts it, and so does the caller's `signal`. The
+// link to `signal` goes as soon as either aborts, so that a long-lived signal does not
+// collect a listener per stream.
+export function linkedController(signal) {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  if (signal?.aborted) abort();
+  signal?.addEventListener("abort", abort, { once: true });
+  controller.signal.addEventListener("abort", () => signal?.removeEventListener("abort", abort), { once: true });
+  return controller;
+}
+
 // A browser page, where a secret key would reach every visitor: plain globals only (no
 // `instanceof Window`), minus the server runtimes that define some of them too.
 export function looksLikeBrowserPage() {

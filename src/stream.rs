@@ -13,7 +13,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
-use web_sys::ReadableStreamDefaultReader;
+use web_sys::{AbortController, AbortSignal, ReadableStreamDefaultReader};
 
 /// Until the server says otherwise with `retry:`.
 const DEFAULT_RETRY_MS: u64 = 1_000;
@@ -27,7 +27,13 @@ pub struct ActivityEngine {
 
 struct Engine {
     transport: Rc<Transport>,
+    /// Its signal is the stream's own (`closer`'s), so that `close()` also ends a request
+    /// still waiting for its headers, a reconnection delay or a throttle slot.
     call: Result<Call, ApiError>,
+    /// Aborted by `close()` and by the caller's signal.
+    closer: AbortController,
+    /// The caller's signal: only its abort is an error.
+    signal: Option<AbortSignal>,
     state: RefCell<State>,
 }
 
@@ -36,7 +42,7 @@ struct State {
     /// What was decoded and not yet handed to JavaScript.
     batch: Batch,
     reader: Option<ReadableStreamDefaultReader>,
-    /// Unlinks the open connection from the caller's signal once it is over.
+    /// Unlinks the open connection from the stream's signal once it is over.
     detach: Option<Function>,
     /// Failed connections in a row.
     failures: u32,
@@ -57,20 +63,21 @@ enum Step {
 }
 
 impl ActivityEngine {
-    pub fn start(transport: Rc<Transport>, path: Result<String, ApiError>, signal: Option<web_sys::AbortSignal>, last_event_id: Option<String>) -> JsValue {
+    pub fn start(transport: Rc<Transport>, path: Result<String, ApiError>, signal: Option<AbortSignal>, last_event_id: Option<String>) -> JsValue {
+        let closer = crate::sys::linked_controller(signal.as_ref());
         let call = path.map(|path| Call {
             method: "GET",
             path,
             query: "?stream=true".to_owned(),
             body: None,
-            options: CallOptions { signal: signal.clone(), ..CallOptions::default() },
+            options: CallOptions { signal: Some(closer.signal()), ..CallOptions::default() },
         });
         let mut decoder = SseDecoder::new();
         if let Some(id) = &last_event_id {
             decoder.resume_from(id.as_bytes());
         }
         let state = State { decoder, batch: Batch::default(), reader: None, detach: None, failures: 0, hint: ServerHint::default(), error: None, connected: false, done: false };
-        let engine = ActivityEngine { inner: Rc::new(Engine { transport, call, state: RefCell::new(state) }) };
+        let engine = ActivityEngine { inner: Rc::new(Engine { transport, call, closer, signal: signal.clone(), state: RefCell::new(state) }) };
         crate::sys::activity_stream(engine.into(), last_event_id, signal.as_ref())
     }
 }
@@ -115,23 +122,19 @@ impl Engine {
     async fn next_batch(&self) -> Result<JsValue, ApiError> {
         let call = self.call.as_ref().map_err(Clone::clone)?;
         loop {
-            match self.step() {
+            let outcome = match self.step() {
                 Step::Batch(batch) => return Ok(batch),
                 Step::Fail(err) => return Err(err),
                 Step::Finished => return Ok(JsValue::UNDEFINED),
-                Step::Connect { wait_ms } => {
-                    if let Some(ms) = wait_ms {
-                        if !sleep(ms as f64, call.options.signal.as_ref()).await {
-                            return Err(aborted());
-                        }
-                        // Closed while waiting: no new connection.
-                        if self.state.borrow().done {
-                            continue;
-                        }
-                    }
-                    self.connect(call).await?;
-                }
-                Step::Read(reader) => self.read(&reader, call).await?,
+                Step::Connect { wait_ms: Some(ms) } if !sleep(ms as f64, call.options.signal.as_ref()).await => Err(aborted()),
+                Step::Connect { .. } => self.connect(call).await,
+                Step::Read(reader) => self.read(&reader).await,
+            };
+            // What close() interrupted ends the stream, not with an error: the next step
+            // says it is finished.
+            match outcome {
+                Err(err) if !self.state.borrow().done => return Err(err),
+                _ => {}
             }
         }
     }
@@ -207,9 +210,9 @@ impl Engine {
         }
     }
 
-    async fn read(&self, reader: &ReadableStreamDefaultReader, call: &Call) -> Result<(), ApiError> {
+    async fn read(&self, reader: &ReadableStreamDefaultReader) -> Result<(), ApiError> {
         let chunk = JsFuture::from(crate::sys::read_chunk(reader)).await;
-        let aborted_now = call.options.signal.as_ref().is_some_and(|s| s.aborted());
+        let aborted_now = self.signal.as_ref().is_some_and(AbortSignal::aborted);
         let mut s = self.state.borrow_mut();
         let bytes = chunk.ok().and_then(|c| c.dyn_into::<Uint8Array>().ok());
         let Some(bytes) = bytes else {
@@ -229,14 +232,17 @@ impl Engine {
     }
 
     fn finish(&self) {
-        let mut s = self.state.borrow_mut();
-        s.done = true;
-        s.batch.clear();
-        close_connection(&mut s);
+        {
+            let mut s = self.state.borrow_mut();
+            s.done = true;
+            s.batch.clear();
+            close_connection(&mut s);
+        }
+        self.closer.abort();
     }
 }
 
-/// Cancels the open connection's body, if any, and unlinks it from the caller's signal.
+/// Cancels the open connection's body, if any, and unlinks it from the stream's signal.
 fn close_connection(s: &mut State) {
     if let Some(reader) = s.reader.take() {
         crate::sys::cancel_reader(&reader);

@@ -72,6 +72,11 @@ extern "C" {
     #[wasm_bindgen(js_name = apiResult)]
     pub fn api_result(data: JsValue, meta: JsValue, rate_limit: JsValue, status: u16) -> JsValue;
 
+    /// An AbortController of its own for a stream, aborted with `signal` too; the link to
+    /// `signal` goes once either aborts.
+    #[wasm_bindgen(js_name = linkedController)]
+    pub fn linked_controller(signal: Option<&web_sys::AbortSignal>) -> web_sys::AbortController;
+
     #[wasm_bindgen(js_name = activityStream)]
     pub fn activity_stream(engine: JsValue, last_event_id: Option<String>, signal: Option<&web_sys::AbortSignal>) -> JsValue;
 }
