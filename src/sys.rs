@@ -62,7 +62,7 @@ extern "C" {
     pub fn owned_by_client(namespace: JsValue) -> JsValue;
 
     /// `obj[key]` of a plain object, `undefined` for anything else (arrays included).
-    pub fn field(obj: &JsValue, key: &str) -> JsValue;
+    pub fn field(obj: &JsValue, key: &JsValue) -> JsValue;
 
     /// `{ limit, remaining, reset }`.
     #[wasm_bindgen(js_name = rateLimit)]
