@@ -170,6 +170,14 @@ export function ownedByClient(namespace) {
   return namespace;
 }
 
+export function header(headers, name) {
+  try {
+    return headers.get(name);
+  } catch {
+    return null;
+  }
+}
+
 export function field(obj, key) {
   return obj !== null && typeof obj === "object" && !Array.isArray(obj) ? obj[key] : undefined;
 }

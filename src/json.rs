@@ -8,19 +8,27 @@ use crate::core::rate_limit::RateLimit;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-/// The envelope's keys (`core::envelope`), made JavaScript strings once: a lookup by one of
-/// them passes a reference instead of text for the glue to decode, seven times per response.
-const KEYS: [&str; 11] = ["success", "data", "meta", "credits_used", "credits_remaining", "cursor", "has_more", "error", "code", "message", "docs"];
+/// What every response is read by: the envelope's keys (`core::envelope`) and the rate-limit
+/// headers (`core::rate_limit`). Made JavaScript strings once, a lookup by one of them passes
+/// a reference instead of text for the glue to decode, ten times per response.
+const KEYS: [&str; 14] = [
+    "success", "data", "meta", "credits_used", "credits_remaining", "cursor", "has_more", "error", "code", "message", "docs",
+    "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset",
+];
 
 thread_local! {
     static JS_KEYS: Vec<JsValue> = KEYS.iter().map(|k| JsValue::from_str(k)).collect();
 }
 
+/// `key` as a JavaScript string: one of `KEYS` made once, any other made now.
+pub fn key(key: &str) -> JsValue {
+    let known = KEYS.iter().position(|k| *k == key);
+    known.and_then(|i| JS_KEYS.with(|keys| keys.get(i).cloned())).unwrap_or_else(|| JsValue::from_str(key))
+}
+
 impl JsonView for JsValue {
-    fn field(&self, key: &str) -> Option<Self> {
-        let known = KEYS.iter().position(|k| *k == key);
-        let value = known.and_then(|i| JS_KEYS.with(|keys| keys.get(i).map(|k| crate::sys::field(self, k))));
-        Some(value.unwrap_or_else(|| crate::sys::field(self, &JsValue::from_str(key)))).filter(|v| !v.is_undefined())
+    fn field(&self, name: &str) -> Option<Self> {
+        Some(crate::sys::field(self, &key(name))).filter(|v| !v.is_undefined())
     }
     fn is_object(&self) -> bool {
         JsValue::is_object(self) && !Array::is_array(self)

@@ -61,6 +61,9 @@ extern "C" {
     #[wasm_bindgen(js_name = ownedByClient)]
     pub fn owned_by_client(namespace: JsValue) -> JsValue;
 
+    /// `headers.get(name)`, `None` also for a name `Headers` refuses.
+    pub fn header(headers: &web_sys::Headers, name: &JsValue) -> Option<String>;
+
     /// `obj[key]` of a plain object, `undefined` for anything else (arrays included).
     pub fn field(obj: &JsValue, key: &JsValue) -> JsValue;
 

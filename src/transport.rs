@@ -167,7 +167,7 @@ impl Transport {
 
 pub fn envelope(reply: &Reply) -> Result<Envelope<JsValue>, ApiError> {
     let headers = reply.response.headers();
-    json::parse_envelope_text(reply.response.status(), &reply.body, |name| headers.get(name).ok().flatten())
+    json::parse_envelope_text(reply.response.status(), &reply.body, |name| sys::header(&headers, &json::key(name)))
 }
 
 /// What a response asked about waiting before the next attempt.
