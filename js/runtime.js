@@ -123,13 +123,14 @@ export function asyncIterable(pager) {
 }
 
 // One HTTP attempt under a per-attempt deadline, linked to the caller's AbortSignal.
-// `headerLines` is "name\nvalue\n" per header. Resolves to [response, text, detach]: for
+// `fixedLines` (the client's own headers, made once) and `headerLines` (this request's) are
+// "name\nvalue\n" per header. Resolves to [response, text, detach]: for
 // streams (readBody false) text is null and the link to the signal stays, so that aborting
 // still cancels the body, until detach() is called; rejects with [kind, message], kind being
 // "timeout", "aborted" or "connection".
-export async function attempt(fetchFn, method, url, headerLines, body, timeoutMs, signal, readBody) {
+export async function attempt(fetchFn, method, url, fixedLines, headerLines, body, timeoutMs, signal, readBody) {
   const headers = {};
-  const lines = headerLines.split("\n");
+  const lines = (fixedLines + headerLines).split("\n");
   for (let i = 1; i < lines.length; i += 2) headers[lines[i - 1]] = lines[i];
   const init = { method, headers };
   if (body !== undefined) init.body = body;

@@ -5,7 +5,7 @@ use crate::core::request::{check_api_key, check_default_header, check_relative_p
 use crate::core::throttle::Throttle;
 use crate::options::Bag;
 use crate::resources::{Companies, Tasks};
-use crate::transport::{Call, CallOptions, Transport, MAX_TIMEOUT_MS};
+use crate::transport::{header_lines, Call, CallOptions, Transport, EVENT_STREAM, MAX_TIMEOUT_MS};
 use crate::json;
 use crate::types::{ClientOptions, RawRequestOptions};
 use tsify::Ts;
@@ -105,13 +105,19 @@ fn configure(options: JsValue) -> Result<Transport, ApiError> {
     let max_concurrent = throttle_bag.integer("maxConcurrent", 1, 100_000)?;
     let throttle = (per_minute.is_some() || max_concurrent.is_some())
         .then(|| RefCell::new(Throttle::new(per_minute.map(|n| n as usize), max_concurrent.map(|n| n as usize))));
+    let base_url = normalize_base_url(&bag.string("baseUrl")?.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()))?;
+    let max_retries = bag.integer("maxRetries", 0, 10)?.unwrap_or(DEFAULT_MAX_RETRIES);
+    let timeout_ms = bag.integer("timeoutMs", 1, MAX_TIMEOUT_MS)?.map_or(DEFAULT_TIMEOUT_MS, f64::from);
+    let fetch = bag.function("fetch")?;
+    let defaults = default_headers(&bag)?;
     let transport = Transport {
+        json_headers: header_lines(&defaults, &api_key, "application/json"),
+        stream_headers: header_lines(&defaults, &api_key, EVENT_STREAM),
         api_key,
-        base_url: normalize_base_url(&bag.string("baseUrl")?.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()))?,
-        max_retries: bag.integer("maxRetries", 0, 10)?.unwrap_or(DEFAULT_MAX_RETRIES),
-        timeout_ms: bag.integer("timeoutMs", 1, MAX_TIMEOUT_MS)?.map_or(DEFAULT_TIMEOUT_MS, f64::from),
-        fetch: bag.function("fetch")?,
-        default_headers: default_headers(&bag)?,
+        base_url,
+        max_retries,
+        timeout_ms,
+        fetch,
         throttle,
         waiting: js_sys::Array::new(),
     };

@@ -39,6 +39,7 @@ extern "C" {
         fetch: Option<&js_sys::Function>,
         method: &str,
         url: &str,
+        fixed_header_lines: &JsValue,
         header_lines: &str,
         body: Option<&str>,
         timeout_ms: f64,

@@ -24,7 +24,10 @@ pub struct Transport {
     pub max_retries: u32,
     pub timeout_ms: f64,
     pub fetch: Option<Function>,
-    pub default_headers: Vec<(String, String)>,
+    /// The headers of every request that expects JSON, as `header_lines` made them.
+    pub json_headers: JsValue,
+    /// The same for an event stream.
+    pub stream_headers: JsValue,
     pub throttle: Option<RefCell<Throttle>>,
     /// The calls waiting for an in-flight slot of the throttle (see `waitTurn` in runtime.js).
     pub waiting: js_sys::Array,
@@ -108,10 +111,8 @@ impl Transport {
 
     async fn fetch_once(&self, call: &Call, idempotency_key: Option<&str>, extra_headers: &[(&str, &str)], read_body: bool) -> Result<Reply, ApiError> {
         let url = [self.base_url.as_str(), &call.path, &call.query].concat();
-        let accept = if read_body { "application/json" } else { EVENT_STREAM };
-        let mut headers: Vec<(&str, &str)> = self.default_headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let authorization = ["Bearer ", &self.api_key].concat();
-        headers.extend([("Authorization", authorization.as_str()), ("Accept", accept), ("X-Capx-Client", CLIENT_ID)]);
+        let fixed = if read_body { &self.json_headers } else { &self.stream_headers };
+        let mut headers: Vec<(&str, &str)> = Vec::new();
         if call.body.is_some() {
             headers.push(("Content-Type", "application/json"));
         }
@@ -119,15 +120,13 @@ impl Transport {
             headers.push(("Idempotency-Key", key));
         }
         headers.extend_from_slice(extra_headers);
-        // One string across the boundary rather than two per header: no header name or
-        // value holds a line break (the options and the key are checked for that).
-        let lines: String = headers.iter().flat_map(|(k, v)| [*k, "\n", v, "\n"]).collect();
         let timeout = call.options.timeout_ms.unwrap_or(self.timeout_ms);
         let promise = sys::attempt(
             self.fetch.as_ref(),
             call.method,
             &url,
-            &lines,
+            fixed,
+            &lines(headers),
             call.body.as_deref(),
             timeout,
             call.options.signal.as_ref(),
@@ -206,6 +205,20 @@ pub async fn sleep(ms: f64, signal: Option<&web_sys::AbortSignal>) -> bool {
 /// Whether `promise` resolved to `true` (a rejection counts as `false`).
 async fn resolves_true(promise: js_sys::Promise) -> bool {
     JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
+}
+
+/// The headers every request of a client carries, in `attempt`'s lines, made a JavaScript
+/// string once per client and kind of answer (`accept`) instead of once per request.
+pub fn header_lines(defaults: &[(String, String)], api_key: &str, accept: &str) -> JsValue {
+    let authorization = ["Bearer ", api_key].concat();
+    let own = [("Authorization", authorization.as_str()), ("Accept", accept), ("X-Capx-Client", CLIENT_ID)];
+    JsValue::from_str(&lines(defaults.iter().map(|(k, v)| (k.as_str(), v.as_str())).chain(own)))
+}
+
+/// Headers as one string across the boundary rather than two per header: "name\nvalue\n"
+/// each. No header name or value holds a line break (the options and the key are checked).
+fn lines<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    headers.into_iter().flat_map(|(k, v)| [k, "\n", v, "\n"]).collect()
 }
 
 /// The response's `Content-Type`, "" when it has none.
