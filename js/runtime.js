@@ -135,7 +135,7 @@ export async function attempt(fetchFn, method, url, fixedLines, headerLines, bod
   const init = { method, headers };
   if (body !== undefined) init.body = body;
   if (signal?.aborted) throw ["aborted", "The request was aborted before it was sent"];
-  const deadline = signal || !readBody ? ownDeadline(timeoutMs, signal) : sharedDeadline(timeoutMs);
+  const deadline = signal || !readBody || !shareDeadlines ? ownDeadline(timeoutMs, signal) : sharedDeadline(timeoutMs);
   init.signal = deadline.signal;
   try {
     const response = await (fetchFn ?? globalThis.fetch)(url, init);
@@ -185,6 +185,10 @@ function ownDeadline(timeoutMs, signal) {
 // timeoutMs + the slice. The timer goes once the last of them is over, so it keeps no
 // process alive.
 const openBatches = new Map();
+
+// Workers and Vercel Edge run each request in a context of its own, which a timer set or an
+// abort sent from another request's context must not reach: there, every attempt keeps its own.
+const shareDeadlines = globalThis.navigator?.userAgent !== "Cloudflare-Workers" && globalThis.EdgeRuntime === undefined;
 
 function sharedDeadline(timeoutMs) {
   const now = performance.now();
