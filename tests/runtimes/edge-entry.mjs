@@ -1,6 +1,6 @@
 // Bundled to a script for Vercel's edge-runtime, which evaluates scripts, not modules.
 import * as capx from "../../pkg/workerd.js";
-import { run } from "../suites/harness.mjs";
+import { run, ok } from "../suites/harness.mjs";
 import { coreCases } from "../suites/core.mjs";
 import { clientCases } from "../suites/client.mjs";
 import { edgeCases } from "../suites/edge.mjs";
@@ -8,6 +8,8 @@ import { edgeCases } from "../suites/edge.mjs";
 const smoke = new Set(["companies: create, get, list, pause, resume", "drop after commit on create: the retry is replayed, exactly one task exists"]);
 globalThis.__runSuites = () => run([
   ...coreCases(capx, { HeadersClass: Headers }),
+  // What runtime.js reads to keep each attempt's deadline its own here (shareDeadlines).
+  ["the runtime names itself, so calls keep deadlines of their own", () => ok(typeof EdgeRuntime === "string", typeof EdgeRuntime)],
   ...(globalThis.CAPX_MOCK_ORIGIN ? clientCases(capx, { mockOrigin: globalThis.CAPX_MOCK_ORIGIN }).filter(([n]) => smoke.has(n)) : []),
   ...(globalThis.CAPX_MOCK_ORIGIN ? edgeCases(capx, { mockOrigin: globalThis.CAPX_MOCK_ORIGIN }) : []),
 ]);

@@ -1,7 +1,7 @@
 // A Cloudflare Worker that imports the built package (its wasm as a CompiledWasm module,
 // as wrangler bundles it) and runs the shared suites inside workerd.
 import * as capx from "../../pkg/workerd.js";
-import { run } from "../suites/harness.mjs";
+import { run, ok } from "../suites/harness.mjs";
 import { coreCases } from "../suites/core.mjs";
 import { clientCases } from "../suites/client.mjs";
 import { streamCases } from "../suites/stream.mjs";
@@ -12,7 +12,11 @@ export default {
     const suite = new URL(request.url).searchParams.get("suite");
     const mockOrigin = env.CAPX_MOCK_ORIGIN;
     const suites = {
-      core: () => coreCases(capx, { HeadersClass: Headers }),
+      core: () => [
+        ...coreCases(capx, { HeadersClass: Headers }),
+        // What runtime.js reads to keep each attempt's deadline its own here (shareDeadlines).
+        ["the runtime names itself, so calls keep deadlines of their own", () => ok(navigator.userAgent === "Cloudflare-Workers", navigator.userAgent)],
+      ],
       client: () => clientCases(capx, { mockOrigin }),
       stream: () => streamCases(capx, { mockOrigin }),
       edge: () => edgeCases(capx, { mockOrigin }),
