@@ -153,23 +153,19 @@ export async function attempt(fetchFn, method, url, fixedLines, headerLines, bod
   }
 }
 
-// An attempt's own AbortController: aborted by its timer or by the caller's `signal`.
+// An attempt's own AbortController: aborted by its timer or by the caller's `signal`,
+// whichever comes first names why.
 function ownDeadline(timeoutMs, signal) {
   const controller = new AbortController();
-  let why = null;
-  const abort = () => {
-    why ??= "aborted";
-    controller.abort();
-  };
-  signal?.addEventListener("abort", abort, { once: true });
+  const unlink = follow(signal, controller);
+  let timedOut = false;
   const timer = setTimeout(() => {
-    why ??= "timeout";
+    timedOut = !controller.signal.aborted;
     controller.abort();
   }, timeoutMs);
-  const unlink = () => signal?.removeEventListener("abort", abort);
   return {
     signal: controller.signal,
-    why: () => why,
+    why: () => (timedOut ? "timeout" : controller.signal.aborted ? "aborted" : null),
     unlink,
     release(readBody) {
       clearTimeout(timer);
@@ -307,11 +303,16 @@ export function activityStream(engine, lastEventId, signal) {
 // collect a listener per stream.
 export function linkedController(signal) {
   const controller = new AbortController();
-  const abort = () => controller.abort();
-  if (signal?.aborted) abort();
-  signal?.addEventListener("abort", abort, { once: true });
-  controller.signal.addEventListener("abort", () => signal?.removeEventListener("abort", abort), { once: true });
+  if (signal?.aborted) controller.abort();
+  controller.signal.addEventListener("abort", follow(signal, controller), { once: true });
   return controller;
+}
+
+// Aborts `controller` when `signal` aborts; returns what removes that link.
+function follow(signal, controller) {
+  const abort = () => controller.abort();
+  signal?.addEventListener("abort", abort, { once: true });
+  return () => signal?.removeEventListener("abort", abort);
 }
 
 // A browser page, where a secret key would reach every visitor: plain globals only (no

@@ -174,11 +174,13 @@ impl Engine {
         let outcome = match self.transport.attempt(call, None, &headers, false).await {
             Ok(reply) => {
                 let detach = reply.detach.clone().dyn_into::<Function>().ok();
-                let opened = open_stream(reply).await;
-                if let (Err(_), Some(detach)) = (&opened, &detach) {
-                    let _ = detach.call0(&JsValue::UNDEFINED);
+                match open_stream(reply).await {
+                    Ok(reader) => Ok((reader, detach)),
+                    Err(err) => {
+                        unlink(detach);
+                        Err(err)
+                    }
                 }
-                opened.map(|reader| (reader, detach))
             }
             Err(err) => Err((err, ServerHint::default())),
         };
@@ -247,7 +249,12 @@ fn close_connection(s: &mut State) {
     if let Some(reader) = s.reader.take() {
         crate::sys::cancel_reader(&reader);
     }
-    if let Some(detach) = s.detach.take() {
+    unlink(s.detach.take());
+}
+
+/// Unlinks a connection that is over from the stream's signal.
+fn unlink(detach: Option<Function>) {
+    if let Some(detach) = detach {
         let _ = detach.call0(&JsValue::UNDEFINED);
     }
 }

@@ -166,19 +166,23 @@ impl Transport {
 
 pub fn envelope(reply: &Reply) -> Result<Envelope<JsValue>, ApiError> {
     let headers = reply.response.headers();
-    json::parse_envelope_text(reply.response.status(), &reply.body, |name| sys::header(&headers, &json::key(name)))
+    json::parse_envelope_text(reply.response.status(), &reply.body, |name| header(&headers, name))
 }
 
 /// What a response asked about waiting before the next attempt.
 pub fn hint(response: &web_sys::Response) -> ServerHint {
     let headers = response.headers();
-    let header = |name: &str| headers.get(name).ok().flatten();
     let now = sys::now();
     let reset_in_ms = (response.status() == 429)
-        .then(|| header("x-ratelimit-reset")?.trim().parse::<u64>().ok())
+        .then(|| header(&headers, "x-ratelimit-reset")?.trim().parse::<u64>().ok())
         .flatten()
         .map(|reset| ms_until_reset(reset, now));
-    ServerHint { retry_after_ms: header("retry-after").and_then(|v| parse_retry_after(&v, now)), reset_in_ms }
+    ServerHint { retry_after_ms: header(&headers, "retry-after").and_then(|v| parse_retry_after(&v, now)), reset_in_ms }
+}
+
+/// A response header, by a name `json::key` may already hold as a JavaScript string.
+fn header(headers: &web_sys::Headers, name: &str) -> Option<String> {
+    sys::header(headers, &json::key(name))
 }
 
 /// Maps the `[kind, message]` that `attempt` in runtime.js rejects with.
@@ -223,7 +227,7 @@ fn lines<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
 
 /// The response's `Content-Type`, "" when it has none.
 pub fn content_type(response: &web_sys::Response) -> String {
-    response.headers().get("content-type").ok().flatten().unwrap_or_default()
+    header(&response.headers(), "content-type").unwrap_or_default()
 }
 
 /// The body of a response left unread (a stream request answered otherwise), as the
