@@ -129,10 +129,7 @@ export function asyncIterable(pager) {
 // still cancels the body, until detach() is called; rejects with [kind, message], kind being
 // "timeout", "aborted" or "connection".
 export async function attempt(fetchFn, method, url, fixedLines, headerLines, body, timeoutMs, signal, readBody) {
-  const headers = {};
-  const lines = (fixedLines + headerLines).split("\n");
-  for (let i = 1; i < lines.length; i += 2) headers[lines[i - 1]] = lines[i];
-  const init = { method, headers };
+  const init = { method, headers: headerObject(fixedLines + headerLines) };
   if (body !== undefined) init.body = body;
   if (signal?.aborted) throw ["aborted", "The request was aborted before it was sent"];
   const deadline = signal || !readBody || !shareDeadlines ? ownDeadline(timeoutMs, signal) : sharedDeadline(timeoutMs);
@@ -151,6 +148,14 @@ export async function attempt(fetchFn, method, url, fixedLines, headerLines, bod
     // A stream keeps the link to the caller's signal so that aborting still cancels its body.
     deadline.release(readBody);
   }
+}
+
+// Headers as "name\nvalue\n" lines (see transport.rs), as an object for fetch or node:http.
+export function headerObject(lines) {
+  const headers = {};
+  const parts = lines.split("\n");
+  for (let i = 1; i < parts.length; i += 2) headers[parts[i - 1]] = parts[i];
+  return headers;
 }
 
 // An attempt's own AbortController: aborted by its timer or by the caller's `signal`,

@@ -117,6 +117,7 @@ fn configure(options: JsValue) -> Result<Transport, ApiError> {
         base_url,
         max_retries,
         timeout_ms,
+        node_http: fetch.is_none() && crate::sys::node_http_available(),
         fetch,
         throttle,
         waiting: js_sys::Array::new(),

@@ -85,6 +85,28 @@ extern "C" {
     pub fn activity_stream(engine: JsValue, last_event_id: Option<String>, signal: Option<&web_sys::AbortSignal>) -> JsValue;
 }
 
+#[wasm_bindgen(module = "/js/node_http.js")]
+extern "C" {
+    /// Whether this is Node itself (not Deno, Bun or an edge runtime) with node:http at hand.
+    #[wasm_bindgen(js_name = nodeHttpAvailable)]
+    pub fn node_http_available() -> bool;
+
+    /// `attempt` over node:http(s), for a request that reads its whole body: resolves to
+    /// `[{ status, headers }, string]`, the headers offering `get(name)` as `Headers` does.
+    #[wasm_bindgen(js_name = nodeAttempt)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn node_attempt(
+        method: &str,
+        base_url: &str,
+        path: &str,
+        fixed_header_lines: &JsValue,
+        header_lines: &str,
+        body: Option<&str>,
+        timeout_ms: f64,
+        signal: Option<&web_sys::AbortSignal>,
+    ) -> js_sys::Promise;
+}
+
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_namespace = Date)]

@@ -24,6 +24,8 @@ pub struct Transport {
     pub max_retries: u32,
     pub timeout_ms: f64,
     pub fetch: Option<Function>,
+    /// Requests that read their whole body go through node:http (see js/node_http.js).
+    pub node_http: bool,
     /// The headers of every request that expects JSON, as `header_lines` made them.
     pub json_headers: JsValue,
     /// The same for an event stream.
@@ -69,6 +71,7 @@ pub struct Call {
 
 /// What came back from one attempt that reached the server.
 pub struct Reply {
+    /// A Response, or over node:http one in all that is read of it: status and headers.
     pub response: web_sys::Response,
     /// The body as the JavaScript string `text()` gave (null when left unread for a
     /// stream): it is parsed by `JSON.parse` where it is, never copied through wasm memory.
@@ -110,7 +113,7 @@ impl Transport {
     }
 
     async fn fetch_once(&self, call: &Call, idempotency_key: Option<&str>, extra_headers: &[(&str, &str)], read_body: bool) -> Result<Reply, ApiError> {
-        let url = [self.base_url.as_str(), &call.path, &call.query].concat();
+        let path = [call.path.as_str(), &call.query].concat();
         let fixed = if read_body { &self.json_headers } else { &self.stream_headers };
         let mut headers: Vec<(&str, &str)> = Vec::new();
         if call.body.is_some() {
@@ -121,22 +124,25 @@ impl Transport {
         }
         headers.extend_from_slice(extra_headers);
         let timeout = call.options.timeout_ms.unwrap_or(self.timeout_ms);
-        let promise = sys::attempt(
-            self.fetch.as_ref(),
-            call.method,
-            &url,
-            fixed,
-            &lines(headers),
-            call.body.as_deref(),
-            timeout,
-            call.options.signal.as_ref(),
-            read_body,
-        );
+        let (headers, body, signal) = (lines(headers), call.body.as_deref(), call.options.signal.as_ref());
+        let node_http = read_body && self.node_http;
+        let promise = if node_http {
+            sys::node_attempt(call.method, &self.base_url, &path, fixed, &headers, body, timeout, signal)
+        } else {
+            let url = [self.base_url.as_str(), &path].concat();
+            sys::attempt(self.fetch.as_ref(), call.method, &url, fixed, &headers, body, timeout, signal, read_body)
+        };
         let pair = JsFuture::from(promise).await.map_err(|reason| attempt_error(&reason))?;
         let part = |i| Reflect::get_u32(&pair, i).unwrap_or(JsValue::UNDEFINED);
-        let response = part(0)
-            .dyn_into::<web_sys::Response>()
-            .map_err(|_| ApiError::new(code::INVALID_RESPONSE, "fetch resolved to something that is not a Response"))?;
+        // node_attempt's answer has the status and headers of a Response, and no more is read
+        // of a body already read; a `fetch` is the caller's, so its answer is checked.
+        let response = if node_http {
+            part(0).unchecked_into::<web_sys::Response>()
+        } else {
+            part(0)
+                .dyn_into::<web_sys::Response>()
+                .map_err(|_| ApiError::new(code::INVALID_RESPONSE, "fetch resolved to something that is not a Response"))?
+        };
         Ok(Reply { response, body: part(1), detach: part(2) })
     }
 

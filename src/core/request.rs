@@ -76,8 +76,9 @@ pub fn id_segment(name: &str, id: &str) -> Result<String, ApiError> {
     if id.is_empty() {
         return Err(ApiError::invalid_config([name, " must be a non-empty string"].concat()));
     }
-    if id.contains('/') || find(id, "..").is_some() {
-        return Err(ApiError::invalid_config([name, " must not contain '/' or '..', got \"", id, "\""].concat()));
+    // "." would be dropped from the URL as a dot segment, naming the collection instead.
+    if id == "." || id.contains('/') || find(id, "..").is_some() {
+        return Err(ApiError::invalid_config([name, " must not be '.' or contain '/' or '..', got \"", id, "\""].concat()));
     }
     Ok(percent_encode(id))
 }
@@ -204,7 +205,7 @@ mod tests {
     fn ids() {
         assert_eq!(id_segment("taskId", "tsk_q2r3p0rt").unwrap(), "tsk_q2r3p0rt");
         assert_eq!(id_segment("taskId", "a b?c#d").unwrap(), "a%20b%3Fc%23d");
-        for bad in ["", "a/b", "..", "x..y", "/"] {
+        for bad in ["", "a/b", ".", "..", "x..y", "/"] {
             assert_eq!(id_segment("taskId", bad).unwrap_err().code, code::INVALID_CONFIG, "{bad}");
         }
     }

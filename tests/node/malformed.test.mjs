@@ -64,14 +64,17 @@ const cases = [
   res.end(c[2]);
 }, code: c[4], status: c[5] }));
 
-test(`${cases.length} malformed responses each give the expected CapxError; the instance keeps working`, async (t) => {
+// On Node capx sends requests through node:http unless given a fetch: both must hold.
+const transports = [["node:http", {}], ["fetch", { fetch: (...args) => fetch(...args) }]];
+
+for (const [transport, options] of transports) test(`${cases.length} malformed responses each give the expected CapxError over ${transport}; the instance keeps working`, async (t) => {
   assert.ok(cases.filter((c) => c.code !== null).length >= 30);
   const server = createServer((req, res) => {
     const i = Number(new URL(req.url, "http://x").pathname.split("/").pop());
     (cases[i] ?? { handle: (_, r) => r.writeHead(200, { "content-type": json }).end(ok) }).handle(req, res);
   }).listen(0, "127.0.0.1");
   await once(server, "listening");
-  const capx = new Capx({ apiKey: "capx_sk_test_malformed", baseUrl: `http://127.0.0.1:${server.address().port}/v1`, maxRetries: 0, timeoutMs: 500 });
+  const capx = new Capx({ apiKey: "capx_sk_test_malformed", baseUrl: `http://127.0.0.1:${server.address().port}/v1`, maxRetries: 0, timeoutMs: 500, ...options });
   try {
     for (const [i, c] of cases.entries()) {
       await t.test(c.name, async () => {

@@ -1,0 +1,140 @@
+// On Node itself, a request that reads its whole body goes through node:http(s) rather than
+// the global fetch, unless the client was given a `fetch` of its own: undici's fetch costs
+// the Node thread about three times what node:http does per request on loopback, more than
+// all of capx's own work (bench/throughput.mjs). Streams keep fetch: the body is read as a
+// ReadableStream there, and a long-lived request does not feel a per-request cost.
+//
+// Resolves and rejects as `attempt` in runtime.js does, with a response that offers what
+// transport.rs reads of one: `status` and `headers.get(name)`.
+import { headerObject } from "./runtime.js";
+
+const modules = builtins();
+
+function builtins() {
+  const g = globalThis;
+  // Deno and Bun emulate node:http on top of their own fetch, which is fast: they keep
+  // fetch. So do Workers with nodejs_compat and Vercel Edge. Node before 20.16 has no
+  // getBuiltinModule, and an `import "node:http"` here would break every bundler for the web.
+  if (g.Deno !== undefined || g.Bun !== undefined || g.EdgeRuntime !== undefined) return null;
+  if (g.navigator?.userAgent === "Cloudflare-Workers" || typeof g.process?.getBuiltinModule !== "function") return null;
+  const load = (name) => g.process.getBuiltinModule(name);
+  return { http: load("node:http"), https: load("node:https"), url: load("node:url"), zlib: load("node:zlib") };
+}
+
+export function nodeHttpAvailable() {
+  return modules !== null;
+}
+
+class NodeHeaders {
+  constructor(fields) {
+    this.fields = fields;
+  }
+
+  // As Headers.get: repeated fields joined by ", " (Node keeps set-cookie as an array).
+  get(name) {
+    const value = this.fields[String(name).toLowerCase()];
+    return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+  }
+}
+
+// A client's baseUrl, parsed once: parsing a whole URL per request costs a fifth of the
+// requests/s on loopback.
+const origins = new Map();
+
+function origin(baseUrl) {
+  let known = origins.get(baseUrl);
+  if (known === undefined) {
+    if (origins.size >= 64) origins.clear();
+    const url = new URL(baseUrl);
+    const { hostname, port } = modules.url.urlToHttpOptions(url);
+    known = { secure: url.protocol === "https:", hostname, port, path: url.pathname.replace(/\/$/, "") };
+    origins.set(baseUrl, known);
+  }
+  return known;
+}
+
+// `path` is what follows `baseUrl`, already percent-encoded by core::request; a path that
+// node:http would refuse or URL would rewrite (a caller's raw path with non-ASCII or a
+// backslash, say) goes by URL's rules, as with fetch.
+export function nodeAttempt(method, baseUrl, path, fixedLines, headerLines, body, timeoutMs, signal) {
+  if (signal?.aborted) return Promise.reject(["aborted", "The request was aborted before it was sent"]);
+  const { secure, hostname, port, path: basePath } = origin(baseUrl);
+  const url = /^[\x21-\x5b\x5d-\x7e]*$/.test(path) ? null : new URL(baseUrl + path);
+  const options = { hostname, port, path: url === null ? basePath + path : url.pathname + url.search, method, headers: null };
+  const headers = (options.headers = headerObject(fixedLines + headerLines));
+  // What fetch asks for too; over plain HTTP (a local mock) compression only costs time.
+  if (secure && !Object.keys(headers).some((name) => name.toLowerCase() === "accept-encoding")) {
+    headers["Accept-Encoding"] = "br, gzip, deflate";
+  }
+  if (body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(body));
+  return new Promise((resolve, reject) => {
+    let request = null;
+    const settle = (outcome) => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", abort);
+      outcome();
+    };
+    // The first outcome counts; a failure also closes the connection, so nothing of this
+    // request is left running.
+    let over = false;
+    const fail = (kind, message) => {
+      if (over) return;
+      over = true;
+      settle(() => reject([kind, message]));
+      request?.destroy();
+    };
+    const abort = () => fail("aborted", "The request was aborted");
+    const timer = setTimeout(() => fail("timeout", `No complete response within ${timeoutMs} ms`), timeoutMs);
+    signal?.addEventListener("abort", abort, { once: true });
+    try {
+      request = (secure ? modules.https : modules.http).request(options, (response) => {
+        const cut = () => fail("connection", "The connection closed before the whole body arrived");
+        response.on("close", () => response.complete || cut());
+        const decoded = decode(response);
+        decoded.setEncoding("utf8");
+        let text = "";
+        decoded.on("data", (chunk) => (text += chunk));
+        decoded.on("error", (e) => fail("connection", describe(e)));
+        decoded.on("end", () => {
+          if (!response.complete) return cut();
+          if (over) return;
+          over = true;
+          // As fetch's text(): a leading byte order mark is not part of the body.
+          const reply = [{ status: response.statusCode, headers: new NodeHeaders(response.headers) }, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text];
+          settle(() => resolve(reply));
+        });
+      });
+    } catch (e) {
+      // Refused before sending: a header node:http will not write, say.
+      return fail("connection", describe(e));
+    }
+    request.on("error", (e) => fail("connection", describe(e)));
+    request.end(body);
+  });
+}
+
+// The body with its Content-Encoding undone, leniently about a cut-short end as fetch is;
+// an encoding fetch would not know is left as it came.
+function decode(response) {
+  const codings = (response.headers["content-encoding"] ?? "").toLowerCase().split(",").map((c) => c.trim()).filter((c) => c && c !== "identity");
+  const { zlib } = modules;
+  const lenient = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  const decoders = {
+    gzip: () => zlib.createGunzip(lenient),
+    "x-gzip": () => zlib.createGunzip(lenient),
+    deflate: () => zlib.createInflate(lenient),
+    br: () => zlib.createBrotliDecompress({ flush: zlib.constants.BROTLI_OPERATION_FLUSH, finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH }),
+  };
+  if (!codings.every((c) => c in decoders)) return response;
+  // Applied in the order listed, so undone in reverse.
+  return codings.reverse().reduce((stream, coding) => {
+    const decoder = decoders[coding]();
+    stream.on("error", (e) => decoder.destroy(e));
+    return stream.pipe(decoder);
+  }, response);
+}
+
+function describe(e) {
+  const message = e?.message ?? String(e);
+  return e?.code && !message.includes(e.code) ? `${message} (${e.code})` : message;
+}
