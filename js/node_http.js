@@ -8,21 +8,24 @@
 // transport.rs reads of one: `status` and `headers.get(name)`.
 import { headerObject } from "./runtime.js";
 
-const modules = builtins();
+// Whether this is Node itself. Deno and Bun emulate node:http on top of their own fetch,
+// which is fast: they keep fetch. So do Workers with nodejs_compat and Vercel Edge. Node
+// before 20.16 has no getBuiltinModule, and an `import "node:http"` here would break every
+// bundler for the web.
+const g = globalThis;
+const node =
+  g.Deno === undefined && g.Bun === undefined && g.EdgeRuntime === undefined &&
+  g.navigator?.userAgent !== "Cloudflare-Workers" && typeof g.process?.getBuiltinModule === "function";
 
-function builtins() {
-  const g = globalThis;
-  // Deno and Bun emulate node:http on top of their own fetch, which is fast: they keep
-  // fetch. So do Workers with nodejs_compat and Vercel Edge. Node before 20.16 has no
-  // getBuiltinModule, and an `import "node:http"` here would break every bundler for the web.
-  if (g.Deno !== undefined || g.Bun !== undefined || g.EdgeRuntime !== undefined) return null;
-  if (g.navigator?.userAgent === "Cloudflare-Workers" || typeof g.process?.getBuiltinModule !== "function") return null;
-  const load = (name) => g.process.getBuiltinModule(name);
-  return { http: load("node:http"), https: load("node:https"), url: load("node:url"), zlib: load("node:zlib") };
+// Loaded when first used, not at import: node:https alone (TLS, crypto) would double the
+// package's cold start.
+const builtins = {};
+function builtin(name) {
+  return (builtins[name] ??= g.process.getBuiltinModule(`node:${name}`));
 }
 
 export function nodeHttpAvailable() {
-  return modules !== null;
+  return node;
 }
 
 class NodeHeaders {
@@ -46,7 +49,7 @@ function origin(baseUrl) {
   if (known === undefined) {
     if (origins.size >= 64) origins.clear();
     const url = new URL(baseUrl);
-    const { hostname, port } = modules.url.urlToHttpOptions(url);
+    const { hostname, port } = builtin("url").urlToHttpOptions(url);
     known = { secure: url.protocol === "https:", hostname, port, path: url.pathname.replace(/\/$/, "") };
     origins.set(baseUrl, known);
   }
@@ -87,7 +90,7 @@ export function nodeAttempt(method, baseUrl, path, fixedLines, headerLines, body
     const timer = setTimeout(() => fail("timeout", `No complete response within ${timeoutMs} ms`), timeoutMs);
     signal?.addEventListener("abort", abort, { once: true });
     try {
-      request = (secure ? modules.https : modules.http).request(options, (response) => {
+      request = builtin(secure ? "https" : "http").request(options, (response) => {
         const cut = () => fail("connection", "The connection closed before the whole body arrived");
         response.on("close", () => response.complete || cut());
         const decoded = decode(response);
@@ -117,7 +120,8 @@ export function nodeAttempt(method, baseUrl, path, fixedLines, headerLines, body
 // an encoding fetch would not know is left as it came.
 function decode(response) {
   const codings = (response.headers["content-encoding"] ?? "").toLowerCase().split(",").map((c) => c.trim()).filter((c) => c && c !== "identity");
-  const { zlib } = modules;
+  if (codings.length === 0) return response;
+  const zlib = builtin("zlib");
   const lenient = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
   const decoders = {
     gzip: () => zlib.createGunzip(lenient),
