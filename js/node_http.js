@@ -59,12 +59,12 @@ function origin(baseUrl) {
 // `path` is what follows `baseUrl`, already percent-encoded by core::request; a path that
 // node:http would refuse or URL would rewrite (a caller's raw path with non-ASCII or a
 // backslash, say) goes by URL's rules, as with fetch.
-export function nodeAttempt(method, baseUrl, path, fixedLines, headerLines, body, timeoutMs, signal) {
+export function nodeAttempt(method, baseUrl, path, fixedHeaders, headerLines, body, timeoutMs, signal) {
   if (signal?.aborted) return Promise.reject(["aborted", "The request was aborted before it was sent"]);
   const { secure, hostname, port, path: basePath } = origin(baseUrl);
   const url = /^[\x21-\x5b\x5d-\x7e]*$/.test(path) ? null : new URL(baseUrl + path);
   const options = { hostname, port, path: url === null ? basePath + path : url.pathname + url.search, method, headers: null };
-  const headers = (options.headers = headerObject(fixedLines + headerLines));
+  const headers = (options.headers = headerObject(headerLines, { ...fixedHeaders }));
   // What fetch asks for too; over plain HTTP (a local mock) compression only costs time.
   if (secure && !Object.keys(headers).some((name) => name.toLowerCase() === "accept-encoding")) {
     headers["Accept-Encoding"] = "br, gzip, deflate";

@@ -123,13 +123,13 @@ export function asyncIterable(pager) {
 }
 
 // One HTTP attempt under a per-attempt deadline, linked to the caller's AbortSignal.
-// `fixedLines` (the client's own headers, made once) and `headerLines` (this request's) are
-// "name\nvalue\n" per header. Resolves to [response, text, detach]: for
+// `fixedHeaders` (the client's own, an object made once) and `headerLines` (this request's,
+// "name\nvalue\n" per header) are never changed: each attempt gets an object of its own. Resolves to [response, text, detach]: for
 // streams (readBody false) text is null and the link to the signal stays, so that aborting
 // still cancels the body, until detach() is called; rejects with [kind, message], kind being
 // "timeout", "aborted" or "connection".
-export async function attempt(fetchFn, method, url, fixedLines, headerLines, body, timeoutMs, signal, readBody) {
-  const init = { method, headers: headerObject(fixedLines + headerLines) };
+export async function attempt(fetchFn, method, url, fixedHeaders, headerLines, body, timeoutMs, signal, readBody) {
+  const init = { method, headers: headerObject(headerLines, { ...fixedHeaders }) };
   if (body !== undefined) init.body = body;
   if (signal?.aborted) throw ["aborted", "The request was aborted before it was sent"];
   const deadline = signal || !readBody || !shareDeadlines ? ownDeadline(timeoutMs, signal) : sharedDeadline(timeoutMs);
@@ -150,9 +150,10 @@ export async function attempt(fetchFn, method, url, fixedLines, headerLines, bod
   }
 }
 
-// Headers as "name\nvalue\n" lines (see transport.rs), as an object for fetch or node:http.
-export function headerObject(lines) {
-  const headers = {};
+// Headers as "name\nvalue\n" lines (see transport.rs) added to `headers`, an object for
+// fetch or node:http.
+export function headerObject(lines, headers = {}) {
+  if (lines === "") return headers;
   const parts = lines.split("\n");
   for (let i = 1; i < parts.length; i += 2) headers[parts[i - 1]] = parts[i];
   return headers;

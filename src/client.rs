@@ -5,7 +5,7 @@ use crate::core::request::{check_api_key, check_default_header, check_relative_p
 use crate::core::throttle::Throttle;
 use crate::options::Bag;
 use crate::resources::{Companies, Tasks};
-use crate::transport::{header_lines, Call, CallOptions, Transport, EVENT_STREAM, MAX_TIMEOUT_MS};
+use crate::transport::{fixed_headers, Call, CallOptions, Transport, EVENT_STREAM, MAX_TIMEOUT_MS};
 use crate::json;
 use crate::types::{ClientOptions, RawRequestOptions};
 use tsify::Ts;
@@ -111,8 +111,8 @@ fn configure(options: JsValue) -> Result<Transport, ApiError> {
     let fetch = bag.function("fetch")?;
     let defaults = default_headers(&bag)?;
     let transport = Transport {
-        json_headers: header_lines(&defaults, &api_key, "application/json"),
-        stream_headers: header_lines(&defaults, &api_key, EVENT_STREAM),
+        json_headers: fixed_headers(&defaults, &api_key, "application/json"),
+        stream_headers: fixed_headers(&defaults, &api_key, EVENT_STREAM),
         api_key,
         base_url,
         max_retries,

@@ -39,7 +39,7 @@ extern "C" {
         fetch: Option<&js_sys::Function>,
         method: &str,
         url: &str,
-        fixed_header_lines: &JsValue,
+        fixed_headers: &JsValue,
         header_lines: &str,
         body: Option<&str>,
         timeout_ms: f64,
@@ -61,6 +61,10 @@ extern "C" {
     /// `namespace` with `free()` and `[Symbol.dispose]()` that do nothing: the client frees it.
     #[wasm_bindgen(js_name = ownedByClient)]
     pub fn owned_by_client(namespace: JsValue) -> JsValue;
+
+    /// Headers as `"name\nvalue\n"` lines, as an object.
+    #[wasm_bindgen(js_name = headerObject)]
+    pub fn header_object(lines: &str) -> JsValue;
 
     /// `headers.get(name)`, `None` also for a name `Headers` refuses.
     pub fn header(headers: &web_sys::Headers, name: &JsValue) -> Option<String>;
@@ -99,7 +103,7 @@ extern "C" {
         method: &str,
         base_url: &str,
         path: &str,
-        fixed_header_lines: &JsValue,
+        fixed_headers: &JsValue,
         header_lines: &str,
         body: Option<&str>,
         timeout_ms: f64,

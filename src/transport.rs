@@ -26,7 +26,7 @@ pub struct Transport {
     pub fetch: Option<Function>,
     /// Requests that read their whole body go through node:http (see js/node_http.js).
     pub node_http: bool,
-    /// The headers of every request that expects JSON, as `header_lines` made them.
+    /// The headers of every request that expects JSON, as `fixed_headers` made them.
     pub json_headers: JsValue,
     /// The same for an event stream.
     pub stream_headers: JsValue,
@@ -217,12 +217,12 @@ async fn resolves_true(promise: js_sys::Promise) -> bool {
     JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
 }
 
-/// The headers every request of a client carries, in `attempt`'s lines, made a JavaScript
-/// string once per client and kind of answer (`accept`) instead of once per request.
-pub fn header_lines(defaults: &[(String, String)], api_key: &str, accept: &str) -> JsValue {
+/// The headers every request of a client carries, made a JavaScript object once per client
+/// and kind of answer (`accept`) instead of once per request.
+pub fn fixed_headers(defaults: &[(String, String)], api_key: &str, accept: &str) -> JsValue {
     let authorization = ["Bearer ", api_key].concat();
     let own = [("Authorization", authorization.as_str()), ("Accept", accept), ("X-Capx-Client", CLIENT_ID)];
-    JsValue::from_str(&lines(defaults.iter().map(|(k, v)| (k.as_str(), v.as_str())).chain(own)))
+    sys::header_object(&lines(defaults.iter().map(|(k, v)| (k.as_str(), v.as_str())).chain(own)))
 }
 
 /// Headers as one string across the boundary rather than two per header: "name\nvalue\n"
