@@ -1,5 +1,6 @@
-// Deadlines of calls in flight together (they share a timer and an AbortController on
-// Node, see sharedDeadline in js/runtime.js), against capx-mock over real HTTP.
+// Deadlines of calls in flight together, against capx-mock over real HTTP: over node:http
+// (capx's own transport on Node, a timer per attempt) and over a fetch (where they share a
+// timer and an AbortController, see sharedDeadline in js/runtime.js).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -9,8 +10,14 @@ const mockOrigin = process.env.CAPX_MOCK_ORIGIN;
 const skip = !mockOrigin && "CAPX_MOCK_ORIGIN is not set";
 const apiKey = () => `capx_sk_test_deadline${Math.random().toString(36).slice(2)}`;
 
-test("calls in flight together each time out on their own deadline", { skip }, async () => {
-  const capx = new Capx({ apiKey: apiKey(), baseUrl: `${mockOrigin}/v1`, maxRetries: 0, defaultHeaders: { "X-Capx-Mock-Fault": "slow:1500" } });
+// [name, the option that picks it, the same as source for a child script]
+const transports = [
+  ["node:http", {}, ""],
+  ["fetch", { fetch: (...args) => fetch(...args) }, "fetch: (...args) => fetch(...args)"],
+];
+
+for (const [transport, options] of transports) test(`calls in flight together each time out on their own deadline, over ${transport}`, { skip }, async () => {
+  const capx = new Capx({ apiKey: apiKey(), baseUrl: `${mockOrigin}/v1`, maxRetries: 0, defaultHeaders: { "X-Capx-Mock-Fault": "slow:1500" }, ...options });
   // Started apart in time, some with their own timeout: the mock would answer all after 1.5 s.
   const calls = [];
   for (let i = 0; i < 24; i++) {
@@ -25,11 +32,11 @@ test("calls in flight together each time out on their own deadline", { skip }, a
   }
 });
 
-test("a script's last calls leave no timer behind: Node exits when they are done", { skip }, async () => {
+for (const [transport, , option] of transports) test(`a script's last calls leave no timer behind: Node exits when they are done, over ${transport}`, { skip }, async () => {
   // With the default 60 s timeout, a deadline timer left running would hold the process.
   const script = `
     import { Capx } from "capx";
-    const capx = new Capx({ apiKey: ${JSON.stringify(apiKey())}, baseUrl: ${JSON.stringify(`${mockOrigin}/v1`)} });
+    const capx = new Capx({ apiKey: ${JSON.stringify(apiKey())}, baseUrl: ${JSON.stringify(`${mockOrigin}/v1`)}, ${option} });
     const { data } = await capx.companies.create({ name: "Exits" });
     await Promise.all(Array.from({ length: 40 }, () => capx.companies.get(data.id)));
   `;

@@ -13,6 +13,8 @@ for (const [name, fn] of coreCases(capx, { HeadersClass: Headers })) test(`core:
 for (const [name, fn] of guardCases(capx)) test(`guard: ${name}`, fn);
 const withMock = [
   ...clientCases(capx, { mockOrigin, nodeInspect: (v) => inspect(v, { showHidden: true, depth: 5 }) }).map(([n, f]) => [`client: ${n}`, f]),
+  // capx's own transport on Node is node:http; a client given a fetch takes the other path.
+  ...clientCases(capx, { mockOrigin, clientOptions: { fetch: (...args) => fetch(...args) } }).map(([n, f]) => [`client over fetch: ${n}`, f]),
   ...streamCases(capx, { mockOrigin }).map(([n, f]) => [`stream: ${n}`, f]),
   ...edgeCases(capx, { mockOrigin }).map(([n, f]) => [`edge: ${n}`, f]),
 ];

@@ -2,12 +2,13 @@
 // mock (run with --open-keys) treats as a fresh account: cases cannot disturb each other.
 import { eq, ok, fails, within10s } from "./harness.mjs";
 
-export function clientCases({ Capx, CapxError }, { mockOrigin, nodeInspect }) {
+// `clientOptions` go to the clients the cases make (Node runs them over fetch too).
+export function clientCases({ Capx, CapxError }, { mockOrigin, nodeInspect, clientOptions = {} }) {
   const baseUrl = `${mockOrigin}/v1`;
   const freshKey = () => `capx_sk_test_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
   const client = (opts = {}) => {
     const apiKey = opts.apiKey ?? freshKey();
-    return { apiKey, capx: new Capx({ apiKey, baseUrl, dangerouslyAllowBrowser: true, ...opts }) };
+    return { apiKey, capx: new Capx({ apiKey, baseUrl, dangerouslyAllowBrowser: true, ...clientOptions, ...opts }) };
   };
   // The mock's control API, outside /v1, scoped to one key's account.
   const control = async (apiKey, method, path, body) => {
