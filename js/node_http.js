@@ -59,17 +59,33 @@ function origin(baseUrl) {
 // `path` is what follows `baseUrl`, already percent-encoded by core::request; a path that
 // node:http would refuse or URL would rewrite (a caller's raw path with non-ASCII or a
 // backslash, say) goes by URL's rules, as with fetch.
+//
+// Never throws: wasm calls it, and an exception would unwind through Rust's frames.
 export function nodeAttempt(method, baseUrl, path, fixedHeaders, headerLines, body, timeoutMs, signal) {
   if (signal?.aborted) return Promise.reject(["aborted", "The request was aborted before it was sent"]);
+  let target;
+  try {
+    target = requestTarget(method, baseUrl, path, fixedHeaders, headerLines, body);
+  } catch (e) {
+    // A base URL fetch would refuse too ("http://[x", say).
+    return Promise.reject(["connection", describe(e)]);
+  }
+  return send(target.secure, target.options, body, timeoutMs, signal);
+}
+
+function requestTarget(method, baseUrl, path, fixedHeaders, headerLines, body) {
   const { secure, hostname, port, path: basePath } = origin(baseUrl);
   const url = /^[\x21-\x5b\x5d-\x7e]*$/.test(path) ? null : new URL(baseUrl + path);
-  const options = { hostname, port, path: url === null ? basePath + path : url.pathname + url.search, method, headers: null };
-  const headers = (options.headers = headerObject(headerLines, { ...fixedHeaders }));
+  const headers = headerObject(headerLines, { ...fixedHeaders });
   // What fetch asks for too; over plain HTTP (a local mock) compression only costs time.
   if (secure && !Object.keys(headers).some((name) => name.toLowerCase() === "accept-encoding")) {
     headers["Accept-Encoding"] = "br, gzip, deflate";
   }
   if (body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(body));
+  return { secure, options: { hostname, port, path: url === null ? basePath + path : url.pathname + url.search, method, headers } };
+}
+
+function send(secure, options, body, timeoutMs, signal) {
   return new Promise((resolve, reject) => {
     let request = null;
     const settle = (outcome) => {
@@ -93,7 +109,12 @@ export function nodeAttempt(method, baseUrl, path, fixedHeaders, headerLines, bo
       request = builtin(secure ? "https" : "http").request(options, (response) => {
         const cut = () => fail("connection", "The connection closed before the whole body arrived");
         response.on("close", () => response.complete || cut());
-        const decoded = decode(response);
+        let decoded;
+        try {
+          decoded = decode(response);
+        } catch (e) {
+          return fail("connection", describe(e));
+        }
         decoded.setEncoding("utf8");
         let text = "";
         decoded.on("data", (chunk) => (text += chunk));
@@ -123,16 +144,17 @@ function decode(response) {
   if (codings.length === 0) return response;
   const zlib = builtin("zlib");
   const lenient = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
-  const decoders = {
-    gzip: () => zlib.createGunzip(lenient),
-    "x-gzip": () => zlib.createGunzip(lenient),
-    deflate: () => zlib.createInflate(lenient),
-    br: () => zlib.createBrotliDecompress({ flush: zlib.constants.BROTLI_OPERATION_FLUSH, finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH }),
-  };
-  if (!codings.every((c) => c in decoders)) return response;
+  // A Map, so that a coding named like an Object property ("constructor") is just unknown.
+  const decoders = new Map([
+    ["gzip", () => zlib.createGunzip(lenient)],
+    ["x-gzip", () => zlib.createGunzip(lenient)],
+    ["deflate", () => zlib.createInflate(lenient)],
+    ["br", () => zlib.createBrotliDecompress({ flush: zlib.constants.BROTLI_OPERATION_FLUSH, finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH })],
+  ]);
+  if (!codings.every((c) => decoders.has(c))) return response;
   // Applied in the order listed, so undone in reverse.
   return codings.reverse().reduce((stream, coding) => {
-    const decoder = decoders[coding]();
+    const decoder = decoders.get(coding)();
     stream.on("error", (e) => decoder.destroy(e));
     return stream.pipe(decoder);
   }, response);

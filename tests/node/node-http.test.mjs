@@ -67,6 +67,8 @@ test("compressed bodies are decoded as fetch decodes them; an unknown coding is 
     "gzip, br": zlib.brotliCompressSync(zlib.gzipSync(body)),
     "GZIP , identity": zlib.gzipSync(body),
     "x-unknown": body,
+    // Named like an Object property: unknown all the same.
+    constructor: body,
   };
   const { capx } = await serve(t, (req, res) => {
     const coding = Object.keys(encodings)[Number(req.url.split("/").pop())];
@@ -129,6 +131,16 @@ test("a timeout and an abort each close the connection of the request they end",
   const aborted = await rejection(capx.companies.get("co_1", { signal: controller.signal, timeoutMs: 10_000 }));
   assert.equal(aborted.code, "aborted");
   await closed;
+});
+
+test("a base URL Node cannot parse is a connection_error, as over fetch, and the instance keeps working", async (t) => {
+  for (const options of [{}, { fetch: (...args) => fetch(...args) }]) {
+    const capx = new Capx({ apiKey, baseUrl: "http://[::1/v1", maxRetries: 0, ...options });
+    const e = await rejection(capx.companies.get("co_1"));
+    assert.equal(e.code, "connection_error");
+  }
+  const { capx } = await serve(t, (req, res) => res.writeHead(200, json).end(envelope({ id: "co_1" })));
+  assert.equal((await capx.companies.get("co_1")).data.id, "co_1");
 });
 
 test("a connection refused is a retryable connection_error that names the cause", async (t) => {
