@@ -7,7 +7,7 @@ use crate::client::Capx;
 use crate::core::error::{code, ApiError};
 use crate::core::proxy::{Rules, RELAYED_HEADERS};
 use crate::core::request::{is_idempotency_key, is_mutating};
-use crate::core::text::replace_all;
+use crate::core::text::{decimal, replace_all};
 use crate::json;
 use crate::options::Bag;
 use crate::sys;
@@ -65,6 +65,12 @@ impl Proxy {
             // Asked for a stream, answered with something else (an error envelope): read it,
             // so that it is redacted like any other body.
             reply.body = read_text(&reply.response).await;
+        }
+        // A Response can carry 200 to 599 only; an upstream beyond that is broken.
+        let status = reply.response.status();
+        if !(200..=599).contains(&status) {
+            let status = decimal(i64::from(status));
+            return Err(ApiError::new(code::INVALID_RESPONSE, ["Capx answered with HTTP status ", &status, ", which cannot be relayed"].concat()));
         }
         Ok(self.respond(reply))
     }

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { once } from "node:events";
-import { Capx, CapxError } from "capx";
+import { Capx, CapxError, createEdgeHandler } from "capx";
 
 const meta = '"meta":{"credits_used":1,"credits_remaining":9}';
 const ok = `{"success":true,"data":{"id":"co_1"},${meta}}`;
@@ -150,6 +150,26 @@ test(`${badEvents.length} activity events that are not JSON objects end the stre
       assert.deepEqual(event, { type: "x", s: "a\ufffdb" });
       break;
     }
+  } finally {
+    server.close();
+    server.closeAllConnections();
+  }
+});
+
+// A Response carries 200 to 599 only: the edge proxy answers an upstream beyond that with
+// its own 502 envelope rather than failing to build one.
+for (const [transport, options] of transports) test(`the edge proxy answers 502 for an upstream status a Response cannot carry, over ${transport}`, async () => {
+  const server = createServer((req, res) => res.writeHead(999, { "content-type": json }).end(ok)).listen(0, "127.0.0.1");
+  await once(server, "listening");
+  try {
+    const capx = new Capx({ apiKey: "capx_sk_test_malformed", baseUrl: `http://127.0.0.1:${server.address().port}/v1`, maxRetries: 0, ...options });
+    const handler = createEdgeHandler(capx, { prefix: "/api" });
+    const response = await handler(new Request("http://edge.test/api/companies/co_1"));
+    assert.equal(response.status, 502);
+    const body = await response.json();
+    assert.equal(body.error.code, "invalid_response");
+    assert.match(body.error.message, /999/);
+    assert.equal((await handler(new Request("http://edge.test/api/companies/co_1"))).status, 502, "the handler still answers");
   } finally {
     server.close();
     server.closeAllConnections();
