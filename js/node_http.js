@@ -6,7 +6,7 @@
 //
 // Resolves and rejects as `attempt` in runtime.js does, with a response that offers what
 // transport.rs reads of one: `status` and `headers.get(name)`.
-import { headerObject } from "./runtime.js";
+import { failure, headerObject } from "./runtime.js";
 
 // Whether this is Node itself. Deno and Bun emulate node:http on top of their own fetch,
 // which is fast: they keep fetch. So do Workers with nodejs_compat and Vercel Edge. Node
@@ -62,13 +62,13 @@ function origin(baseUrl) {
 //
 // Never throws: wasm calls it, and an exception would unwind through Rust's frames.
 export function nodeAttempt(method, baseUrl, path, fixedHeaders, headerLines, body, timeoutMs, signal) {
-  if (signal?.aborted) return Promise.reject(["aborted", "The request was aborted before it was sent"]);
+  if (signal?.aborted) return Promise.reject(failure.unsent);
   let target;
   try {
     target = requestTarget(method, baseUrl, path, fixedHeaders, headerLines, body);
   } catch (e) {
     // A base URL fetch would refuse too ("http://[x", say).
-    return Promise.reject(["connection", describe(e)]);
+    return Promise.reject(failure.connection(describe(e)));
   }
   return send(target.secure, target.options, body, timeoutMs, signal);
 }
@@ -96,29 +96,29 @@ function send(secure, options, body, timeoutMs, signal) {
     // The first outcome counts; a failure also closes the connection, so nothing of this
     // request is left running.
     let over = false;
-    const fail = (kind, message) => {
+    const fail = (reason) => {
       if (over) return;
       over = true;
-      settle(() => reject([kind, message]));
+      settle(() => reject(reason));
       request?.destroy();
     };
-    const abort = () => fail("aborted", "The request was aborted");
-    const timer = setTimeout(() => fail("timeout", `No complete response within ${timeoutMs} ms`), timeoutMs);
+    const abort = () => fail(failure.aborted);
+    const timer = setTimeout(() => fail(failure.timeout(timeoutMs)), timeoutMs);
     signal?.addEventListener("abort", abort, { once: true });
     try {
       request = builtin(secure ? "https" : "http").request(options, (response) => {
-        const cut = () => fail("connection", "The connection closed before the whole body arrived");
+        const cut = () => fail(failure.connection("The connection closed before the whole body arrived"));
         response.on("close", () => response.complete || cut());
         let decoded;
         try {
           decoded = decode(response);
         } catch (e) {
-          return fail("connection", describe(e));
+          return fail(failure.connection(describe(e)));
         }
         decoded.setEncoding("utf8");
         let text = "";
         decoded.on("data", (chunk) => (text += chunk));
-        decoded.on("error", (e) => fail("connection", describe(e)));
+        decoded.on("error", (e) => fail(failure.connection(describe(e))));
         decoded.on("end", () => {
           if (!response.complete) return cut();
           if (over) return;
@@ -130,9 +130,9 @@ function send(secure, options, body, timeoutMs, signal) {
       });
     } catch (e) {
       // Refused before sending: a header node:http will not write, say.
-      return fail("connection", describe(e));
+      return fail(failure.connection(describe(e)));
     }
-    request.on("error", (e) => fail("connection", describe(e)));
+    request.on("error", (e) => fail(failure.connection(describe(e))));
     request.end(body);
   });
 }
@@ -140,7 +140,9 @@ function send(secure, options, body, timeoutMs, signal) {
 // The body with its Content-Encoding undone, leniently about a cut-short end as fetch is;
 // an encoding fetch would not know is left as it came.
 function decode(response) {
-  const codings = (response.headers["content-encoding"] ?? "").toLowerCase().split(",").map((c) => c.trim()).filter((c) => c && c !== "identity");
+  const header = response.headers["content-encoding"];
+  if (header === undefined) return response;
+  const codings = header.toLowerCase().split(",").map((c) => c.trim()).filter((c) => c && c !== "identity");
   if (codings.length === 0) return response;
   const zlib = builtin("zlib");
   const lenient = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };

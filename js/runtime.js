@@ -122,16 +122,25 @@ export function asyncIterable(pager) {
   return { [Symbol.asyncIterator]: () => iterator };
 }
 
+// What an attempt (here or over node:http) rejects with: [kind, message], the kind being
+// "timeout", "aborted" or "connection", which transport.rs maps to a code.
+export const failure = {
+  unsent: ["aborted", "The request was aborted before it was sent"],
+  aborted: ["aborted", "The request was aborted"],
+  timeout: (timeoutMs) => ["timeout", `No complete response within ${timeoutMs} ms`],
+  connection: (message) => ["connection", message],
+};
+
 // One HTTP attempt under a per-attempt deadline, linked to the caller's AbortSignal.
 // `fixedHeaders` (the client's own, an object made once) and `headerLines` (this request's,
-// "name\nvalue\n" per header) are never changed: each attempt gets an object of its own. Resolves to [response, text, detach]: for
-// streams (readBody false) text is null and the link to the signal stays, so that aborting
-// still cancels the body, until detach() is called; rejects with [kind, message], kind being
-// "timeout", "aborted" or "connection".
+// "name\nvalue\n" per header) are never changed: each attempt gets an object of its own.
+// Resolves to [response, text, detach]: for streams (readBody false) text is null and the
+// link to the signal stays, so that aborting still cancels the body, until detach() is
+// called; rejects with a `failure`.
 export async function attempt(fetchFn, method, url, fixedHeaders, headerLines, body, timeoutMs, signal, readBody) {
   const init = { method, headers: headerObject(headerLines, { ...fixedHeaders }) };
   if (body !== undefined) init.body = body;
-  if (signal?.aborted) throw ["aborted", "The request was aborted before it was sent"];
+  if (signal?.aborted) throw failure.unsent;
   const deadline = signal || !readBody || !shareDeadlines ? ownDeadline(timeoutMs, signal) : sharedDeadline(timeoutMs);
   init.signal = deadline.signal;
   try {
@@ -140,10 +149,10 @@ export async function attempt(fetchFn, method, url, fixedHeaders, headerLines, b
     return [response, await response.text()];
   } catch (e) {
     const why = deadline.why();
-    if (why === "timeout") throw ["timeout", `No complete response within ${timeoutMs} ms`];
-    if (why === "aborted") throw ["aborted", "The request was aborted"];
+    if (why === "timeout") throw failure.timeout(timeoutMs);
+    if (why === "aborted") throw failure.aborted;
     const cause = e?.cause?.message ?? e?.cause?.code;
-    throw ["connection", `${e?.message ?? e}${cause ? ` (${cause})` : ""}`];
+    throw failure.connection(`${e?.message ?? e}${cause ? ` (${cause})` : ""}`);
   } finally {
     // A stream keeps the link to the caller's signal so that aborting still cancels its body.
     deadline.release(readBody);
