@@ -240,8 +240,11 @@ export function header(headers, name) {
   }
 }
 
+// A JSON object: not null, not an array.
+const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+
 export function field(obj, key) {
-  return obj !== null && typeof obj === "object" && !Array.isArray(obj) ? obj[key] : undefined;
+  return isObject(obj) ? obj[key] : undefined;
 }
 
 export function rateLimit(limit, remaining, reset) {
@@ -258,7 +261,8 @@ export function response(status, headers, body) {
   return new Response(nullBody ? null : body, { status, headers });
 }
 
-export async function readChunk(reader) {
+// The next chunk of a body, or undefined once it ended or failed.
+async function readChunk(reader) {
   try {
     const { done, value } = await reader.read();
     return done ? undefined : value;
@@ -273,22 +277,82 @@ export function cancelReader(reader) {
 
 const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
-// The events of a read, from wasm memory (see core::activity::Batch): each event's data,
-// and each event's id after a leading "", both CR-separated. Invalid UTF-8 becomes U+FFFD.
-export function eventBatch(data, ids) {
-  return [utf8.decode(data).split("\r"), utf8.decode(ids).split("\r")];
+// The events of a read, from wasm memory (see core::activity::Batch): a JSON array text of the
+// events' data with `sentinel` between each two, and the text of their ids, each after a CR.
+// Invalid UTF-8 becomes U+FFFD. The events come parsed when the text parses to `count`
+// objects with the sentinel between each two; otherwise as each event's text, parsed (and
+// refused) as it is taken, so that one event's bad data changes nothing of another's.
+export function eventBatch(json, ids, count, sentinel) {
+  const text = utf8.decode(json);
+  let items;
+  try {
+    items = JSON.parse(text);
+  } catch {}
+  return [eventsOf(items, count, sentinel) ?? text.split("\r").filter((_, i) => i % 2 === 1), utf8.decode(ids)];
 }
 
-// An activity stream: `engine.nextBatch()` resolves to an eventBatch; each event's data is
-// parsed as it is taken, and must be a JSON object. The stream also exposes the SSE id of
+// The `count` events of a parsed batch, in place, or undefined unless it is exactly that.
+function eventsOf(items, count, sentinel) {
+  if (!Array.isArray(items) || items.length !== 2 * count - 1) return undefined;
+  for (let i = 0; i < count; i++) {
+    const event = items[2 * i];
+    if (!isObject(event) || (i > 0 && items[2 * i - 1] !== sentinel)) return undefined;
+    items[i] = event;
+  }
+  items.length = count;
+  return items;
+}
+
+// The last id that is not empty among the first `count` ids of a batch's id text, or
+// `before` when there is none. Ids are split only when an id is asked for mid-batch: a
+// stream read to its end needs one per batch, found from the end of the text.
+function lastId(ids, count, split, before) {
+  if (split === null) {
+    let end = ids.length;
+    while (end > 0) {
+      const start = ids.lastIndexOf("\r", end - 1);
+      if (end - start > 1) return ids.slice(start + 1, end);
+      end = start;
+    }
+    return before;
+  }
+  for (let i = count; i > 0; i--) if (split[i]) return split[i];
+  return before;
+}
+
+// An activity stream: `engine.nextBatch()` resolves to an eventBatch, or to a connection's
+// reader, whose chunks go to `engine.feed()` until it has events; each event must be a JSON
+// object. The stream also exposes the SSE id of
 // the last event it yielded, to resume from later.
 export function activityStream(engine, lastEventId, signal) {
-  let ids = [];
+  // The current batch's id text, how many of its events were yielded, and its ids split
+  // once asked for before all of them were.
+  let ids = "";
+  let yielded = 0;
+  let split = null;
+  let size = 0;
+  const current = () => {
+    if (yielded === 0) return lastEventId;
+    if (yielded < size) split ??= ids.split("\r");
+    return lastId(ids, yielded, yielded < size ? split : null, lastEventId);
+  };
+  // The open connection, read here while the engine has nothing else to do.
+  let reader = null;
   const source = {
     nextBatch: async () => {
-      const batch = await engine.nextBatch();
+      let batch = null;
+      while (batch === null) {
+        if (reader === null) {
+          batch = await engine.nextBatch();
+          if (batch !== undefined && !Array.isArray(batch)) [reader, batch] = [batch, null];
+        } else {
+          batch = engine.feed(await readChunk(reader));
+          if (batch === undefined) [reader, batch] = [null, null];
+        }
+      }
       if (batch === undefined) return undefined;
-      ids = batch[1];
+      lastEventId = current();
+      [ids, yielded, split, size] = [batch[1], 0, null, batch[0].length];
       return batch[0];
     },
     close: () => engine.close(),
@@ -296,18 +360,20 @@ export function activityStream(engine, lastEventId, signal) {
   const iterator = batchIterator(source, (data, i) => {
     // Events already received are not handed out once the caller has aborted.
     if (signal?.aborted) throw engine.aborted();
-    let event;
-    try {
-      event = JSON.parse(data[i]);
-    } catch {}
-    if (event === null || typeof event !== "object" || Array.isArray(event)) throw engine.invalid();
-    if (ids[i + 1]) lastEventId = ids[i + 1];
+    let event = data[i];
+    if (typeof event === "string") {
+      try {
+        event = JSON.parse(event);
+      } catch {}
+      if (!isObject(event)) throw engine.invalid();
+    }
+    yielded = i + 1;
     return event;
   });
   return {
     [Symbol.asyncIterator]: () => iterator,
     get lastEventId() {
-      return lastEventId;
+      return current();
     },
     close: () => void iterator.return(),
   };

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 
 const [wasmPath, gluePath] = process.argv.slice(2);
-const features = ["reference-types", "bulk-memory", "sign-ext", "nontrapping-float-to-int", "mutable-globals", "multivalue"];
+const features = ["reference-types", "bulk-memory", "sign-ext", "nontrapping-float-to-int", "mutable-globals", "multivalue", "simd"];
 const before = new WebAssembly.Module(readFileSync(wasmPath));
 // wasm-opt prints the renaming as JSON: imports as [module, name, new name], exports as [name, new name].
 const map = JSON.parse(

@@ -8,11 +8,11 @@ use crate::core::retry::{reconnect_delay_ms, ServerHint};
 use crate::core::sse::SseDecoder;
 use crate::transport::{aborted, content_type, envelope, hint, read_text, sleep, Call, CallOptions, Reply, Transport, EVENT_STREAM};
 use crate::core::request::is_header_value;
-use js_sys::{Function, Promise, Uint8Array};
+use js_sys::{Function, Promise};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::future_to_promise;
 use web_sys::{AbortController, AbortSignal, ReadableStreamDefaultReader};
 
 /// Until the server says otherwise with `retry:`.
@@ -76,7 +76,7 @@ impl ActivityEngine {
         if let Some(id) = &last_event_id {
             decoder.resume_from(id.as_bytes());
         }
-        let state = State { decoder, batch: Batch::default(), reader: None, detach: None, failures: 0, hint: ServerHint::default(), error: None, connected: false, done: false };
+        let state = State { decoder, batch: Batch::new(sentinel()), reader: None, detach: None, failures: 0, hint: ServerHint::default(), error: None, connected: false, done: false };
         let engine = ActivityEngine { inner: Rc::new(Engine { transport, call, closer, signal: signal.clone(), state: RefCell::new(state) }) };
         crate::sys::activity_stream(engine.into(), last_event_id, signal.as_ref())
     }
@@ -84,8 +84,10 @@ impl ActivityEngine {
 
 #[wasm_bindgen]
 impl ActivityEngine {
-    /// The next events as `[data, ids]` (see `eventBatch` in runtime.js), or `undefined`
-    /// once the stream is over.
+    /// The next events as `[data, ids]` (see `eventBatch` in runtime.js), `undefined` once
+    /// the stream is over, or the reader of a connection open for `activityStream` in
+    /// runtime.js to read and `feed` while there is nothing else to do: a read costs no
+    /// trip through Rust futures.
     #[wasm_bindgen(js_name = nextBatch)]
     pub fn next_batch(&self) -> Promise {
         let engine = self.inner.clone();
@@ -98,6 +100,13 @@ impl ActivityEngine {
                 }
             }
         })
+    }
+
+    /// Decodes a chunk read from the reader `nextBatch` gave (`undefined`: that body ended or
+    /// failed). Returns the events it completed as `[data, ids]`, `null` to read on, or
+    /// `undefined` when the reader is done with and `nextBatch` says what comes next.
+    pub fn feed(&self, chunk: Option<Vec<u8>>) -> JsValue {
+        self.inner.feed(chunk)
     }
 
     /// `break` out of a `for await`, or the caller is done: closes the connection.
@@ -128,7 +137,7 @@ impl Engine {
                 Step::Finished => return Ok(JsValue::UNDEFINED),
                 Step::Connect { wait_ms: Some(ms) } if !sleep(ms as f64, call.options.signal.as_ref()).await => Err(aborted()),
                 Step::Connect { .. } => self.connect(call).await,
-                Step::Read(reader) => self.read(&reader).await,
+                Step::Read(reader) => return Ok(reader.into()),
             };
             // What close() interrupted ends the stream, not with an error: the next step
             // says it is finished.
@@ -142,9 +151,7 @@ impl Engine {
     /// Decides what to do next without holding the borrow across an await.
     fn step(&self) -> Step {
         let mut s = self.state.borrow_mut();
-        if !s.batch.is_empty() {
-            let batch = crate::sys::event_batch(&s.batch.data, &s.batch.ids);
-            s.batch.clear();
+        if let Some(batch) = take_batch(&mut s) {
             return Step::Batch(batch);
         }
         if let Some(err) = s.error.take() {
@@ -212,36 +219,59 @@ impl Engine {
         }
     }
 
-    async fn read(&self, reader: &ReadableStreamDefaultReader) -> Result<(), ApiError> {
-        let chunk = JsFuture::from(crate::sys::read_chunk(reader)).await;
-        let aborted_now = self.signal.as_ref().is_some_and(AbortSignal::aborted);
+    fn feed(&self, chunk: Option<Vec<u8>>) -> JsValue {
         let mut s = self.state.borrow_mut();
-        let bytes = chunk.ok().and_then(|c| c.dyn_into::<Uint8Array>().ok());
-        let Some(bytes) = bytes else {
-            if aborted_now {
-                return Err(aborted());
+        if s.done || s.reader.is_none() {
+            // Closed while the read was on its way.
+            return JsValue::UNDEFINED;
+        }
+        let Some(bytes) = chunk else {
+            if self.signal.as_ref().is_some_and(AbortSignal::aborted) {
+                s.error = Some(aborted());
+            } else {
+                // The connection ended or dropped: what was half-received is discarded, and
+                // the next step reconnects with Last-Event-ID.
+                s.decoder.finish();
             }
-            // The connection ended or dropped: what was half-received is discarded, and
-            // the next step reconnects with Last-Event-ID.
-            s.decoder.finish();
             close_connection(&mut s);
-            return Ok(());
+            return JsValue::UNDEFINED;
         };
         let State { decoder, batch, error, .. } = &mut *s;
-        // The events completed before the failure still reach the caller first.
-        *error = decoder.feed(&bytes.to_vec(), batch).err().map(|e| ApiError::new(code::INVALID_RESPONSE, e.message()));
-        Ok(())
+        // The events completed before the failure still reach the caller first; the
+        // connection is not read any further.
+        if let Err(e) = decoder.feed(&bytes, batch) {
+            *error = Some(ApiError::new(code::INVALID_RESPONSE, e.message()));
+            close_connection(&mut s);
+        }
+        let read_on = if s.error.is_some() { JsValue::UNDEFINED } else { JsValue::NULL };
+        take_batch(&mut s).unwrap_or(read_on)
     }
 
     fn finish(&self) {
         {
             let mut s = self.state.borrow_mut();
             s.done = true;
-            s.batch.clear();
+            s.batch.clear(sentinel());
             close_connection(&mut s);
         }
         self.closer.abort();
     }
+}
+
+/// The events decoded and not yet handed out, as `[data, ids]`.
+fn take_batch(s: &mut State) -> Option<JsValue> {
+    if s.batch.is_empty() {
+        return None;
+    }
+    let batch = crate::sys::event_batch(s.batch.json(), &s.batch.ids, s.batch.count(), s.batch.sentinel());
+    s.batch.clear(sentinel());
+    Some(batch)
+}
+
+/// A number for a batch to put between its events that the server cannot foresee (see
+/// `core::activity`): nine digits, so that JavaScript parses it as a small integer.
+fn sentinel() -> u32 {
+    100_000_000_u32.saturating_add((crate::sys::random() * 900_000_000.0) as u32)
 }
 
 /// Cancels the open connection's body, if any, and unlinks it from the stream's signal.

@@ -24,10 +24,6 @@ extern "C" {
     #[wasm_bindgen(js_name = asyncIterable)]
     pub fn async_iterable(pager: JsValue) -> JsValue;
 
-    /// Resolves to the next chunk of a body, or `undefined` once it ended or failed.
-    #[wasm_bindgen(js_name = readChunk)]
-    pub fn read_chunk(reader: &web_sys::ReadableStreamDefaultReader) -> js_sys::Promise;
-
     /// Cancels a body reader; a stream that already errored (an aborted fetch) rejects the
     /// cancel, and an unhandled rejection would crash Node.
     #[wasm_bindgen(js_name = cancelReader)]
@@ -54,9 +50,9 @@ extern "C" {
     /// `new Response(body, { status, headers })`, in one call across the boundary.
     pub fn response(status: u16, headers: &JsValue, body: &JsValue) -> JsValue;
 
-    /// The events of a read as `[data, ids]` strings (see `core::activity::Batch`).
+    /// The events of a read as `[events, ids]` (see `core::activity::Batch`).
     #[wasm_bindgen(js_name = eventBatch)]
-    pub fn event_batch(data: &[u8], ids: &[u8]) -> JsValue;
+    pub fn event_batch(json: &[u8], ids: &[u8], count: u32, sentinel: u32) -> JsValue;
 
     /// `namespace` with `free()` and `[Symbol.dispose]()` that do nothing: the client frees it.
     #[wasm_bindgen(js_name = ownedByClient)]

@@ -69,7 +69,10 @@ pub struct SseDecoder {
     id_buffer: Vec<u8>,
     /// The id as of the last complete event, which a reconnection resumes from: an `id:` of
     /// an event cut off by a dropped connection must not count, or that event is skipped.
-    last_event_id: Vec<u8>,
+    /// Kept only while an `id:` line has changed `id_buffer` since the last blank line
+    /// (`id_changed`); otherwise it is `id_buffer`, and dispatching an event copies nothing.
+    committed_id: Vec<u8>,
+    id_changed: bool,
     retry_ms: Option<u64>,
     /// Set by an over-long line; from then on every `feed` fails the same way, since the
     /// stream's framing can no longer be trusted.
@@ -96,7 +99,8 @@ impl SseDecoder {
             event_type: Vec::new(),
             data: Vec::new(),
             id_buffer: Vec::new(),
-            last_event_id: Vec::new(),
+            committed_id: Vec::new(),
+            id_changed: false,
             retry_ms: None,
             failed: false,
         }
@@ -114,6 +118,9 @@ impl SseDecoder {
                 rest = tail;
             }
         }
+        // The data of the event being read while it is a single line of this chunk, handed
+        // to `out` from where it is: one copy per event instead of two.
+        let mut pending = None;
         while let Some(end) = line_end(rest) {
             let (head, tail) = rest.split_at(end);
             if self.line.is_empty() {
@@ -123,13 +130,16 @@ impl SseDecoder {
                 if head.len() > self.max_line {
                     return self.fail();
                 }
-                self.line_done(head, out)?;
+                self.line_done(head, &mut pending, out)?;
             } else {
                 self.buffer(head)?;
                 let line = std::mem::take(&mut self.line);
-                self.line_done(&line, out)?;
+                // The buffer is reused for the next line: data from it is copied at once.
+                let mut copied = None;
+                let done = self.line_done(&line, &mut copied, out).and_then(|()| self.keep(copied));
                 self.line = line;
                 self.line.clear();
+                done?;
             }
             rest = match tail {
                 [b'\r', b'\n', after @ ..] => after,
@@ -141,6 +151,7 @@ impl SseDecoder {
                 [] => &[],
             };
         }
+        self.keep(pending)?;
         self.buffer(rest)
     }
 
@@ -148,7 +159,7 @@ impl SseDecoder {
     /// event had carried it.
     pub fn resume_from(&mut self, id: &[u8]) {
         id.clone_into(&mut self.id_buffer);
-        id.clone_into(&mut self.last_event_id);
+        self.id_changed = false;
     }
 
     /// The stream ended: drops any incomplete event, its `id:` included. The last event id
@@ -159,11 +170,14 @@ impl SseDecoder {
         self.started = false;
         self.event_type.clear();
         self.data.clear();
-        self.last_event_id.clone_into(&mut self.id_buffer);
+        if self.id_changed {
+            std::mem::swap(&mut self.id_buffer, &mut self.committed_id);
+            self.id_changed = false;
+        }
     }
 
     pub fn last_event_id(&self) -> Cow<'_, str> {
-        String::from_utf8_lossy(&self.last_event_id)
+        String::from_utf8_lossy(if self.id_changed { &self.committed_id } else { &self.id_buffer })
     }
 
     pub fn retry_ms(&self) -> Option<u64> {
@@ -188,36 +202,63 @@ impl SseDecoder {
         Err(self.too_long())
     }
 
-    fn line_done(&mut self, mut line: &[u8], out: &mut impl SseSink) -> Result<(), SseError> {
+    /// Copies a pending data line into the data buffer, LF and all.
+    fn keep(&mut self, pending: Option<&[u8]>) -> Result<(), SseError> {
+        match pending {
+            Some(value) => self.append_data(value),
+            None => Ok(()),
+        }
+    }
+
+    fn append_data(&mut self, value: &[u8]) -> Result<(), SseError> {
+        if self.data.len() + value.len() >= self.max_line {
+            return self.fail();
+        }
+        self.data.extend_from_slice(value);
+        self.data.push(b'\n');
+        Ok(())
+    }
+
+    /// `pending` is the event's data while it is one line that outlives this call (see `feed`).
+    fn line_done<'a>(&mut self, mut line: &'a [u8], pending: &mut Option<&'a [u8]>, out: &mut impl SseSink) -> Result<(), SseError> {
         if !self.started {
             self.started = true;
             line = line.strip_prefix(BOM).unwrap_or(line);
         }
-        if line.is_empty() {
-            self.dispatch(out);
-            return Ok(());
-        }
-        if line.first() == Some(&b':') {
-            return Ok(());
-        }
-        let (field, value) = match line.iter().position(|&b| b == b':') {
-            Some(colon) => {
-                let (field, value) = line.split_at(colon);
-                let value = value.get(1..).unwrap_or_default();
-                (field, value.strip_prefix(b" ").unwrap_or(value))
+        let (field, value) = match line {
+            [] => {
+                self.dispatch(pending.take(), out);
+                return Ok(());
             }
-            None => (line, &[][..]),
-        };
-        match field {
-            b"data" => {
-                if self.data.len() + value.len() >= self.max_line {
-                    return self.fail();
+            [b':', ..] => return Ok(()),
+            // The field nearly every line of a stream carries, without a search for its colon.
+            [b'd', b'a', b't', b'a', b':', value @ ..] => (&b"data"[..], value),
+            _ => match line.iter().position(|&b| b == b':') {
+                Some(colon) => {
+                    let (field, value) = line.split_at(colon);
+                    (field, value.get(1..).unwrap_or_default())
                 }
-                self.data.extend_from_slice(value);
-                self.data.push(b'\n');
-            }
+                None => (line, &[][..]),
+            },
+        };
+        let value = value.strip_prefix(b" ").unwrap_or(value);
+        match field {
+            b"data" => match pending.take() {
+                None if self.data.is_empty() && value.len() < self.max_line => *pending = Some(value),
+                first => {
+                    self.keep(first)?;
+                    self.append_data(value)?;
+                }
+            },
             b"event" => value.clone_into(&mut self.event_type),
-            b"id" if !value.contains(&0) => value.clone_into(&mut self.id_buffer),
+            b"id" if !value.contains(&0) => {
+                if !self.id_changed {
+                    // The id in force is the committed one until the next blank line.
+                    std::mem::swap(&mut self.id_buffer, &mut self.committed_id);
+                    self.id_changed = true;
+                }
+                value.clone_into(&mut self.id_buffer);
+            }
             b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
                 // Too many digits for u64 is still "digits only": the largest delay it can be.
                 self.retry_ms = Some(std::str::from_utf8(value).ok().and_then(|v| v.parse().ok()).unwrap_or(u64::MAX));
@@ -227,19 +268,43 @@ impl SseDecoder {
         Ok(())
     }
 
-    fn dispatch(&mut self, out: &mut impl SseSink) {
+    fn dispatch(&mut self, pending: Option<&[u8]>, out: &mut impl SseSink) {
         // Every blank line commits the id, with or without data (WHATWG "dispatch the event", step 1).
-        self.last_event_id.clone_from(&self.id_buffer);
-        if let Some((_, data)) = self.data.split_last() {
-            out.event(&self.event_type, data, &self.id_buffer);
+        self.id_changed = false;
+        match pending {
+            Some(data) => out.event(&self.event_type, data, &self.id_buffer),
+            None => {
+                if let Some((_, data)) = self.data.split_last() {
+                    out.event(&self.event_type, data, &self.id_buffer);
+                }
+            }
         }
         self.data.clear();
         self.event_type.clear();
     }
 }
 
-/// The index of the first CR or LF, eight bytes at a time: the wasm build has no SIMD, and
-/// this scan is most of what decoding a stream costs.
+/// The index of the first CR or LF, sixteen bytes at a time in wasm's SIMD: this scan is
+/// most of what decoding a stream costs.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn line_end(bytes: &[u8]) -> Option<usize> {
+    use core::arch::wasm32::{u8x16_bitmask, u8x16_eq, u8x16_splat, v128, v128_load, v128_or};
+    let (cr, lf) = (u8x16_splat(b'\r'), u8x16_splat(b'\n'));
+    let mut skipped = 0;
+    for block in bytes.chunks_exact(16) {
+        // SAFETY: `block` is 16 readable bytes, and v128.load needs no alignment.
+        let v = unsafe { v128_load(block.as_ptr().cast::<v128>()) };
+        let ends = u8x16_bitmask(v128_or(u8x16_eq(v, cr), u8x16_eq(v, lf)));
+        if ends != 0 {
+            return Some(skipped + ends.trailing_zeros() as usize);
+        }
+        skipped += 16;
+    }
+    line_end_bytewise(bytes, skipped)
+}
+
+/// The index of the first CR or LF, eight bytes at a time.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 fn line_end(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -255,8 +320,12 @@ fn line_end(bytes: &[u8]) -> Option<usize> {
         }
         skipped += 8;
     }
-    let tail = bytes.get(skipped..)?;
-    tail.iter().position(|&b| b == b'\r' || b == b'\n').map(|i| skipped + i)
+    line_end_bytewise(bytes, skipped)
+}
+
+fn line_end_bytewise(bytes: &[u8], from: usize) -> Option<usize> {
+    let tail = bytes.get(from..)?;
+    tail.iter().position(|&b| b == b'\r' || b == b'\n').map(|i| from + i)
 }
 
 #[cfg(test)]
