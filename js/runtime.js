@@ -278,29 +278,20 @@ export function cancelReader(reader) {
 const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 // The events of a read, from wasm memory (see core::activity::Batch): a JSON array text of the
-// events' data with `sentinel` between each two, and the text of their ids, each after a CR.
-// Invalid UTF-8 becomes U+FFFD. The events come parsed when the text parses to `count`
-// objects with the sentinel between each two; otherwise as each event's text, parsed (and
-// refused) as it is taken, so that one event's bad data changes nothing of another's.
-export function eventBatch(json, ids, count, sentinel) {
+// events' data, and the text of their ids, each after a CR. Invalid UTF-8 becomes U+FFFD.
+// When every event is a flat object (`flat`), they come parsed at once; otherwise as each
+// event's text, parsed (and refused) as it is taken, so that one event's bad data changes
+// nothing of another's.
+export function eventBatch(json, ids, count, flat) {
   const text = utf8.decode(json);
-  let items;
-  try {
-    items = JSON.parse(text);
-  } catch {}
-  return [eventsOf(items, count, sentinel) ?? text.split("\r").filter((_, i) => i % 2 === 1), utf8.decode(ids)];
-}
-
-// The `count` events of a parsed batch, in place, or undefined unless it is exactly that.
-function eventsOf(items, count, sentinel) {
-  if (!Array.isArray(items) || items.length !== 2 * count - 1) return undefined;
-  for (let i = 0; i < count; i++) {
-    const event = items[2 * i];
-    if (!isObject(event) || (i > 0 && items[2 * i - 1] !== sentinel)) return undefined;
-    items[i] = event;
+  let events;
+  if (flat) {
+    try {
+      events = JSON.parse(text);
+    } catch {}
   }
-  items.length = count;
-  return items;
+  if (events?.length !== count) events = text.split("\r").filter((_, i) => i % 2 === 1);
+  return [events, utf8.decode(ids)];
 }
 
 // The last id that is not empty among the first `count` ids of a batch's id text, or

@@ -76,7 +76,7 @@ impl ActivityEngine {
         if let Some(id) = &last_event_id {
             decoder.resume_from(id.as_bytes());
         }
-        let state = State { decoder, batch: Batch::new(sentinel()), reader: None, detach: None, failures: 0, hint: ServerHint::default(), error: None, connected: false, done: false };
+        let state = State { decoder, batch: Batch::default(), reader: None, detach: None, failures: 0, hint: ServerHint::default(), error: None, connected: false, done: false };
         let engine = ActivityEngine { inner: Rc::new(Engine { transport, call, closer, signal: signal.clone(), state: RefCell::new(state) }) };
         crate::sys::activity_stream(engine.into(), last_event_id, signal.as_ref())
     }
@@ -251,7 +251,7 @@ impl Engine {
         {
             let mut s = self.state.borrow_mut();
             s.done = true;
-            s.batch.clear(sentinel());
+            s.batch.clear();
             close_connection(&mut s);
         }
         self.closer.abort();
@@ -263,15 +263,11 @@ fn take_batch(s: &mut State) -> Option<JsValue> {
     if s.batch.is_empty() {
         return None;
     }
-    let batch = crate::sys::event_batch(s.batch.json(), &s.batch.ids, s.batch.count(), s.batch.sentinel());
-    s.batch.clear(sentinel());
+    let (count, flat) = (s.batch.count(), s.batch.flat());
+    let (json, ids) = s.batch.texts();
+    let batch = crate::sys::event_batch(json, ids, count, flat);
+    s.batch.clear();
     Some(batch)
-}
-
-/// A number for a batch to put between its events that the server cannot foresee (see
-/// `core::activity`): nine digits, so that JavaScript parses it as a small integer.
-fn sentinel() -> u32 {
-    100_000_000_u32.saturating_add((crate::sys::random() * 900_000_000.0) as u32)
 }
 
 /// Cancels the open connection's body, if any, and unlinks it from the stream's signal.

@@ -52,7 +52,7 @@ extern "C" {
 
     /// The events of a read as `[events, ids]` (see `core::activity::Batch`).
     #[wasm_bindgen(js_name = eventBatch)]
-    pub fn event_batch(json: &[u8], ids: &[u8], count: u32, sentinel: u32) -> JsValue;
+    pub fn event_batch(json: &[u8], ids: &[u8], count: u32, flat: bool) -> JsValue;
 
     /// `namespace` with `free()` and `[Symbol.dispose]()` that do nothing: the client frees it.
     #[wasm_bindgen(js_name = ownedByClient)]

@@ -1,48 +1,43 @@
-//! Activity events cross into JavaScript a batch at a time, every event of a read in one JSON
-//! array text that JavaScript parses with one `JSON.parse` (one call per event cost more than
-//! the rest of decoding the stream), and their ids in one text beside it.
+//! Activity events cross into JavaScript a batch at a time: every event of a read in one text,
+//! `[` CR data (CR `,` CR data)* CR `]`, and their ids in another. When every event's data
+//! is a flat object, JavaScript parses the whole text with one `JSON.parse` (one call per
+//! event cost more than all the rest of decoding the stream); otherwise it splits the text
+//! on CR (no data can hold one: CR ends an SSE line) and parses each event's data alone.
 //!
-//! One event's bad data must never change what another event parses to, as it could in a
-//! plain `[a,b]`: `{"x":[1` and `2]}` would parse as one object, and `{},{}` as two. So
-//! between each two events stands a number the server cannot know (random per batch), and
-//! JavaScript takes the parse only if it gives exactly the events' count of objects with that
-//! number between each two: every separator was then read as a top-level comma, number,
-//! comma, so each event's text was read as exactly one array element, which is what it
-//! parses to alone. Otherwise it parses each event's text alone, as it is taken. The CRs
-//! around each separator are JSON whitespace, and since CR ends an SSE line, no data can hold
-//! one: splitting the text on CR gives back each event's data.
+//! Why one parse gives exactly what each event's data parses to alone: a flat event's data
+//! opens with `{`, closes with `}`, and holds no other bracket. No string is open where an
+//! event ends, or the separator's raw CR would sit inside it and the parse fail; so those
+//! two braces are the event's only brackets outside strings, every separator is a comma
+//! between the array's elements, and each element is one event's data, parsed as it would
+//! be alone. Anything else (`{"x":[1` then `2]}` would merge into one object, `{},{}` split
+//! into two) is not flat, and so never parsed with its neighbours.
 
 use super::sse::SseSink;
 
 /// Frames the batch text and separates events in it and in the ids.
 pub const CR: u8 = b'\r';
 
+const SEPARATOR: &[u8] = b"\r,\r";
+const CLOSE: &[u8] = b"\r]";
+
 #[derive(Debug)]
 pub struct Batch {
-    /// `[` CR data (CR `,` sentinel `,` CR data)* CR `]`.
     text: Vec<u8>,
+    /// Whether `text` ends in `CLOSE`, which the next event goes before.
+    closed: bool,
     /// A CR before each event's id.
-    pub ids: Vec<u8>,
+    ids: Vec<u8>,
     count: u32,
-    /// CR `,` sentinel `,` CR.
-    separator: Vec<u8>,
-    sentinel: u32,
+    flat: bool,
 }
 
 impl Default for Batch {
     fn default() -> Self {
-        Self::new(0)
+        Self { text: b"[\r".to_vec(), closed: false, ids: Vec::new(), count: 0, flat: true }
     }
 }
 
 impl Batch {
-    /// `sentinel` stands between events; the stream draws a new one at random for each batch.
-    pub fn new(sentinel: u32) -> Self {
-        let mut batch = Self { text: Vec::new(), ids: Vec::new(), count: 0, separator: Vec::new(), sentinel: 0 };
-        batch.clear(sentinel);
-        batch
-    }
-
     pub fn is_empty(&self) -> bool {
         self.count == 0
     }
@@ -52,41 +47,79 @@ impl Batch {
         self.count
     }
 
-    pub fn sentinel(&self) -> u32 {
-        self.sentinel
+    /// Whether every event's data is a flat object, so that the text parses at once.
+    pub fn flat(&self) -> bool {
+        self.flat
     }
 
-    /// The batch as a JSON array text: the events' data, the sentinel between each two.
-    pub fn json(&self) -> &[u8] {
-        &self.text
+    /// The events' data as a JSON array text, and their ids.
+    pub fn texts(&mut self) -> (&[u8], &[u8]) {
+        if !self.closed {
+            self.text.extend_from_slice(CLOSE);
+            self.closed = true;
+        }
+        (&self.text, &self.ids)
     }
 
-    /// Empties the batch for the next events, which `sentinel` will separate.
-    pub fn clear(&mut self, sentinel: u32) {
-        self.text.clear();
-        self.text.extend_from_slice(b"[\r\r]");
+    pub fn clear(&mut self) {
+        self.text.truncate(1);
+        self.text.push(CR);
+        self.closed = false;
         self.ids.clear();
         self.count = 0;
-        self.sentinel = sentinel;
-        self.separator.clear();
-        self.separator.extend_from_slice(b"\r,");
-        self.separator.extend_from_slice(super::text::decimal(i64::from(sentinel)).as_bytes());
-        self.separator.extend_from_slice(b",\r");
+        self.flat = true;
     }
 }
 
 impl SseSink for Batch {
+    /// The activity stream's events name their type in their data.
+    const TYPED: bool = false;
+
+    #[inline(always)]
     fn event(&mut self, _event_type: &[u8], data: &[u8], id: &[u8]) {
-        self.text.truncate(self.text.len().saturating_sub(2));
+        if self.closed {
+            self.text.truncate(self.text.len().saturating_sub(CLOSE.len()));
+            self.closed = false;
+        }
         if self.count > 0 {
-            self.text.extend_from_slice(&self.separator);
+            self.text.extend_from_slice(SEPARATOR);
         }
         self.text.extend_from_slice(data);
-        self.text.extend_from_slice(b"\r]");
+        self.flat &= is_flat(data);
         self.ids.push(CR);
         self.ids.extend_from_slice(id);
         self.count = self.count.saturating_add(1);
     }
+}
+
+/// `{`, then no bracket of either kind, then `}`.
+fn is_flat(data: &[u8]) -> bool {
+    matches!(data, [b'{', .., b'}']) && brackets(data) == 2
+}
+
+/// How many of `data`'s bytes are `{`, `}`, `[` or `]`, sixteen at a time in wasm's SIMD.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn brackets(data: &[u8]) -> usize {
+    use core::arch::wasm32::{u8x16_bitmask, u8x16_eq, u8x16_splat, v128, v128_load, v128_or};
+    // `[` and `]` are `{` and `}` but for the 0x20 bit.
+    let (bit, open, close) = (u8x16_splat(0x20), u8x16_splat(b'{'), u8x16_splat(b'}'));
+    let mut blocks = data.chunks_exact(16);
+    let mut found = 0;
+    for block in &mut blocks {
+        // SAFETY: `block` is 16 readable bytes, and v128.load needs no alignment.
+        let v = v128_or(unsafe { v128_load(block.as_ptr().cast::<v128>()) }, bit);
+        found += u8x16_bitmask(v128_or(u8x16_eq(v, open), u8x16_eq(v, close))).count_ones() as usize;
+    }
+    found + brackets_bytewise(blocks.remainder())
+}
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+fn brackets(data: &[u8]) -> usize {
+    brackets_bytewise(data)
+}
+
+fn brackets_bytewise(data: &[u8]) -> usize {
+    data.iter().filter(|&&b| matches!(b, b'{' | b'}' | b'[' | b']')).count()
 }
 
 #[cfg(test)]
@@ -97,27 +130,57 @@ mod tests {
 
     #[test]
     fn a_batch_holds_each_events_data_and_id_in_order() {
-        let mut batch = Batch::new(123_456_789);
+        let mut batch = Batch::default();
         let mut decoder = SseDecoder::new();
         let stream = b"id: 1\ndata: {\"a\":1}\n\ndata: {\ndata: \"b\": 2}\n\nid: x\xFFy\nevent: other\ndata:\n\n";
         decoder.feed(stream, &mut batch).unwrap();
         assert_eq!(batch.count(), 3);
-        assert_eq!(batch.ids, b"\r1\r1\rx\xFFy");
-        assert_eq!(batch.json(), b"[\r{\"a\":1}\r,123456789,\r{\n\"b\": 2}\r,123456789,\r\r]");
-        batch.clear(7);
-        assert!(batch.is_empty());
-        assert_eq!(batch.json(), b"[\r\r]");
+        assert_eq!(batch.texts().1, b"\r1\r1\rx\xFFy");
+        assert!(!batch.flat(), "the last event's data is empty");
+        assert_eq!(batch.texts().0, b"[\r{\"a\":1}\r,\r{\n\"b\": 2}\r,\r\r]");
+        assert_eq!(batch.texts().0, b"[\r{\"a\":1}\r,\r{\n\"b\": 2}\r,\r\r]", "closed once");
+        batch.clear();
+        assert!(batch.is_empty() && batch.flat());
+        assert_eq!(batch.texts().0, b"[\r\r]");
         decoder.feed(b"data: {}\n\n", &mut batch).unwrap();
         assert!(!batch.is_empty(), "one event with no id is still an event");
-        assert_eq!((batch.json(), batch.ids.as_slice(), batch.sentinel()), (&b"[\r{}\r]"[..], &b"\rx\xFFy"[..], 7));
+        assert_eq!(batch.texts(), (&b"[\r{}\r]"[..], &b"\rx\xFFy"[..]));
     }
 
     #[test]
-    fn valid_events_parse_at_once_into_objects_and_sentinels() {
-        let mut batch = Batch::new(999_999_999);
+    fn flat_events_parse_at_once_into_what_each_parses_to() {
+        let mut batch = Batch::default();
         let mut decoder = SseDecoder::new();
-        decoder.feed(b"data: {\"a\":[1]}\n\ndata:  { \"b\" : \"\\\"\" } \n\n", &mut batch).unwrap();
-        let parsed: serde_json::Value = serde_json::from_slice(batch.json()).unwrap();
-        assert_eq!(parsed, serde_json::json!([{ "a": [1] }, 999_999_999, { "b": "\"" }]));
+        decoder.feed(b"data: {\"a\":1,\"b\":\"x,y\"}\n\ndata: { \"c\" : \"\\\"\" }\n\n", &mut batch).unwrap();
+        assert!(batch.flat());
+        let parsed: serde_json::Value = serde_json::from_slice(batch.texts().0).unwrap();
+        assert_eq!(parsed, serde_json::json!([{ "a": 1, "b": "x,y" }, { "c": "\"" }]));
+    }
+
+    #[test]
+    fn only_a_brace_pair_with_no_other_bracket_is_flat() {
+        let flat: &[&[u8]] = &[b"{}", b"{\"a\":\"b\"}", b"{\"type\":\"task.created\",\"cost\":0.25,\"x\":null,\"y\":true}"];
+        let not_flat: &[&[u8]] = &[
+            b"",
+            b"{",
+            b" {}",
+            b"{} ",
+            b"[]",
+            b"{\"a\":[1]}",
+            b"{\"a\":{}}",
+            b"{\"a\":\"]\"}",
+            b"{},{}",
+            b"{\"x\":[1",
+            b"\"}\"",
+            b"{\"a\":\"{\"}",
+        ];
+        for data in flat {
+            assert!(is_flat(data), "{:?}", String::from_utf8_lossy(data));
+        }
+        for data in not_flat {
+            assert!(!is_flat(data), "{:?}", String::from_utf8_lossy(data));
+        }
+        let long: Vec<u8> = [&b"{\""[..], &b"ab".repeat(40), b"\":\"", &b"[".repeat(17), b"\"}"].concat();
+        assert_eq!(brackets(&long), 19);
     }
 }

@@ -18,7 +18,29 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Where the decoder dispatches events: the `event:` type ("" when none was given), the data,
 /// and the last event id in force ("" when none).
 pub trait SseSink {
+    /// Whether `event` reads its `event_type`; when not, `event:` lines cost no copy.
+    const TYPED: bool = true;
     fn event(&mut self, event_type: &[u8], data: &[u8], id: &[u8]);
+}
+
+enum Field {
+    Data,
+    Event,
+    Id,
+    Retry,
+    Other,
+}
+
+impl Field {
+    fn named(name: &[u8]) -> Self {
+        match name {
+            b"data" => Self::Data,
+            b"event" => Self::Event,
+            b"id" => Self::Id,
+            b"retry" => Self::Retry,
+            _ => Self::Other,
+        }
+    }
 }
 
 /// An event as text, for receivers that keep events one by one (tests, the fuzzer).
@@ -220,7 +242,8 @@ impl SseDecoder {
     }
 
     /// `pending` is the event's data while it is one line that outlives this call (see `feed`).
-    fn line_done<'a>(&mut self, mut line: &'a [u8], pending: &mut Option<&'a [u8]>, out: &mut impl SseSink) -> Result<(), SseError> {
+    #[inline(always)]
+    fn line_done<'a, O: SseSink>(&mut self, mut line: &'a [u8], pending: &mut Option<&'a [u8]>, out: &mut O) -> Result<(), SseError> {
         if !self.started {
             self.started = true;
             line = line.strip_prefix(BOM).unwrap_or(line);
@@ -231,27 +254,32 @@ impl SseDecoder {
                 return Ok(());
             }
             [b':', ..] => return Ok(()),
-            // The field nearly every line of a stream carries, without a search for its colon.
-            [b'd', b'a', b't', b'a', b':', value @ ..] => (&b"data"[..], value),
+            // The fields of nearly every line of a stream, without a search for the colon.
+            [b'd', b'a', b't', b'a', b':', value @ ..] => (Field::Data, value),
+            [b'i', b'd', b':', value @ ..] => (Field::Id, value),
+            [b'e', b'v', b'e', b'n', b't', b':', value @ ..] => (Field::Event, value),
             _ => match line.iter().position(|&b| b == b':') {
                 Some(colon) => {
-                    let (field, value) = line.split_at(colon);
-                    (field, value.get(1..).unwrap_or_default())
+                    let (name, value) = line.split_at(colon);
+                    (Field::named(name), value.get(1..).unwrap_or_default())
                 }
-                None => (line, &[][..]),
+                None => (Field::named(line), &[][..]),
             },
         };
-        let value = value.strip_prefix(b" ").unwrap_or(value);
+        let value = match value {
+            [b' ', rest @ ..] => rest,
+            _ => value,
+        };
         match field {
-            b"data" => match pending.take() {
+            Field::Data => match pending.take() {
                 None if self.data.is_empty() && value.len() < self.max_line => *pending = Some(value),
                 first => {
                     self.keep(first)?;
                     self.append_data(value)?;
                 }
             },
-            b"event" => value.clone_into(&mut self.event_type),
-            b"id" if !value.contains(&0) => {
+            Field::Event if O::TYPED => value.clone_into(&mut self.event_type),
+            Field::Id if !value.contains(&0) => {
                 if !self.id_changed {
                     // The id in force is the committed one until the next blank line.
                     std::mem::swap(&mut self.id_buffer, &mut self.committed_id);
@@ -259,7 +287,7 @@ impl SseDecoder {
                 }
                 value.clone_into(&mut self.id_buffer);
             }
-            b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
+            Field::Retry if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
                 // Too many digits for u64 is still "digits only": the largest delay it can be.
                 self.retry_ms = Some(std::str::from_utf8(value).ok().and_then(|v| v.parse().ok()).unwrap_or(u64::MAX));
             }
@@ -268,6 +296,7 @@ impl SseDecoder {
         Ok(())
     }
 
+    #[inline(always)]
     fn dispatch(&mut self, pending: Option<&[u8]>, out: &mut impl SseSink) {
         // Every blank line commits the id, with or without data (WHATWG "dispatch the event", step 1).
         self.id_changed = false;
@@ -287,6 +316,7 @@ impl SseDecoder {
 /// The index of the first CR or LF, sixteen bytes at a time in wasm's SIMD: this scan is
 /// most of what decoding a stream costs.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
 fn line_end(bytes: &[u8]) -> Option<usize> {
     use core::arch::wasm32::{u8x16_bitmask, u8x16_eq, u8x16_splat, v128, v128_load, v128_or};
     let (cr, lf) = (u8x16_splat(b'\r'), u8x16_splat(b'\n'));
@@ -330,3 +360,4 @@ fn line_end_bytewise(bytes: &[u8], from: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests;
+
