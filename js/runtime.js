@@ -261,11 +261,12 @@ export function response(status, headers, body) {
   return new Response(nullBody ? null : body, { status, headers });
 }
 
-// The next chunk of a body, or undefined once it ended or failed.
+// The next chunk of a body, or undefined once it ended or failed (or gave something that is
+// not bytes, which only a hand-made body can).
 async function readChunk(reader) {
   try {
     const { done, value } = await reader.read();
-    return done ? undefined : value;
+    return done || !(value instanceof Uint8Array) ? undefined : value;
   } catch {
     return undefined;
   }

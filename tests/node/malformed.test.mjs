@@ -113,6 +113,10 @@ const badEvents = [
   ["an object cut short", ['{"type":"task.created"']],
   ["half an object, its other half in the next event", ['{"type":"', '"}']],
   ["trailing garbage", ['{"type":"a"} x']],
+  // Flat (a brace pair, no other bracket), so first parsed with the good events at once.
+  ["a flat object whose string is left open", ['{"type":"}']],
+  ["a flat object missing a colon", ['{"type" "a"}']],
+  ["a flat object with a trailing comma", ['{"type":"a",}']],
 ];
 
 test(`${badEvents.length} activity events that are not JSON objects end the stream with invalid_response`, async (t) => {
@@ -150,6 +154,42 @@ test(`${badEvents.length} activity events that are not JSON objects end the stre
       assert.deepEqual(event, { type: "x", s: "a\ufffdb" });
       break;
     }
+  } finally {
+    server.close();
+    server.closeAllConnections();
+  }
+});
+
+// Each read's events are parsed at once when all are flat objects, else one by one: either
+// way each arrives as its data parses alone (own __proto__ keys, duplicate keys, brackets in
+// strings, whitespace around the object).
+test("activity events of every shape arrive as each one's data parses alone", async () => {
+  const flat = ['{"a":1}', '{"__proto__":"p","k":"v","k":"w"}', '{"s":"x,y","n":-0.5e3,"t":true,"u":null}', '{"e":"\\"\\u00e9"}'];
+  const nested = ['{"b":{"c":[1,2]}}', ' {"d":"x"} ', '{"s":"[{"}', '{"__proto__":{"p":1}}', ...flat];
+  // Two bad events that would parse at once into as many objects as there are events: one
+  // merges with the next, the last splits in two.
+  const merged = ['{"a":1}', '{"x":[1', "2]}", '{"b":2},{"c":3}'];
+  const server = createServer((req, res) => {
+    const datas = req.url.includes("/co_flat/") ? flat : req.url.includes("/co_merged/") ? merged : nested;
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    res.end(datas.map((d, i) => `id: ${i + 1}\ndata: ${d}\n\n`).join(""));
+  }).listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const capx = new Capx({ apiKey: "capx_sk_test_shapes", baseUrl: `http://127.0.0.1:${server.address().port}/v1`, maxRetries: 0 });
+  try {
+    for (const [company, datas] of [["co_flat", flat], ["co_nested", nested]]) {
+      const got = [];
+      for await (const event of capx.companies.activity(company)) if (got.push(event) === datas.length) break;
+      assert.deepEqual(got, datas.map((d) => JSON.parse(d)), company);
+      for (const event of got) assert.equal(Object.getPrototypeOf(event), Object.prototype, company);
+      assert.equal(got.find((e) => "k" in e).k, "w");
+    }
+    const got = [];
+    const e = await (async () => {
+      for await (const event of capx.companies.activity("co_merged")) got.push(event);
+    })().then(() => assert.fail("ended without an error"), (e) => e);
+    assert.equal(e.code, "invalid_response");
+    assert.deepEqual(got, [{ a: 1 }]);
   } finally {
     server.close();
     server.closeAllConnections();
