@@ -84,7 +84,7 @@ impl ActivityEngine {
 
 #[wasm_bindgen]
 impl ActivityEngine {
-    /// The next events as `[data, ids]` (see `eventBatch` in runtime.js), `undefined` once
+    /// The next events as `[events, ids]` (see `eventBatch` in runtime.js), `undefined` once
     /// the stream is over, or the reader of a connection open for `activityStream` in
     /// runtime.js to read and `feed` while there is nothing else to do: a read costs no
     /// trip through Rust futures.
@@ -103,7 +103,7 @@ impl ActivityEngine {
     }
 
     /// Decodes a chunk read from the reader `nextBatch` gave (`undefined`: that body ended or
-    /// failed). Returns the events it completed as `[data, ids]`, `null` to read on, or
+    /// failed). Returns the events it completed as `[events, ids]`, `null` to read on, or
     /// `undefined` when the reader is done with and `nextBatch` says what comes next.
     pub fn feed(&self, chunk: Option<Vec<u8>>) -> JsValue {
         self.inner.feed(chunk)
@@ -258,7 +258,7 @@ impl Engine {
     }
 }
 
-/// The events decoded and not yet handed out, as `[data, ids]`.
+/// The events decoded and not yet handed out, as `[events, ids]`.
 fn take_batch(s: &mut State) -> Option<JsValue> {
     if s.batch.is_empty() {
         return None;
