@@ -295,27 +295,22 @@ export function eventBatch(json, ids, count, flat) {
   return [events, utf8.decode(ids)];
 }
 
-// The last id that is not empty among the first `count` ids of a batch's id text, or
-// `before` when there is none. Ids are split only when an id is asked for mid-batch: a
-// stream read to its end needs one per batch, found from the end of the text.
-function lastId(ids, count, split, before) {
-  if (split === null) {
-    let end = ids.length;
-    while (end > 0) {
-      const start = ids.lastIndexOf("\r", end - 1);
-      if (end - start > 1) return ids.slice(start + 1, end);
-      end = start;
-    }
-    return before;
+// The last id that is not empty in a batch's id text (each id after a CR), or `before` when
+// there is none: found from the end, without splitting the text.
+function lastIdOf(ids, before) {
+  let end = ids.length;
+  while (end > 0) {
+    const start = ids.lastIndexOf("\r", end - 1);
+    if (end - start > 1) return ids.slice(start + 1, end);
+    end = start;
   }
-  for (let i = count; i > 0; i--) if (split[i]) return split[i];
   return before;
 }
 
 // An activity stream: `engine.nextBatch()` resolves to an eventBatch, or to a connection's
 // reader, whose chunks go to `engine.feed()` until it has events; each event must be a JSON
-// object. The stream also exposes the SSE id of
-// the last event it yielded, to resume from later.
+// object. The stream also exposes the SSE id of the last event it yielded, to resume from
+// later; ids are split only when that is asked for in the middle of a batch.
 export function activityStream(engine, lastEventId, signal) {
   // The current batch's id text, how many of its events were yielded, and its ids split
   // once asked for before all of them were.
@@ -325,8 +320,10 @@ export function activityStream(engine, lastEventId, signal) {
   let size = 0;
   const current = () => {
     if (yielded === 0) return lastEventId;
-    if (yielded < size) split ??= ids.split("\r");
-    return lastId(ids, yielded, yielded < size ? split : null, lastEventId);
+    if (yielded === size) return lastIdOf(ids, lastEventId);
+    split ??= ids.split("\r");
+    for (let i = yielded; i > 0; i--) if (split[i]) return split[i];
+    return lastEventId;
   };
   // The open connection, read here while the engine has nothing else to do.
   let reader = null;

@@ -100,17 +100,11 @@ fn is_flat(data: &[u8]) -> bool {
 /// How many of `data`'s bytes are `{`, `}`, `[` or `]`, sixteen at a time in wasm's SIMD.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 fn brackets(data: &[u8]) -> usize {
-    use core::arch::wasm32::{u8x16_bitmask, u8x16_eq, u8x16_splat, v128, v128_load, v128_or};
+    let (vectors, rest) = super::simd::vectors(data);
     // `[` and `]` are `{` and `}` but for the 0x20 bit.
-    let (bit, open, close) = (u8x16_splat(0x20), u8x16_splat(b'{'), u8x16_splat(b'}'));
-    let mut blocks = data.chunks_exact(16);
-    let mut found = 0;
-    for block in &mut blocks {
-        // SAFETY: `block` is 16 readable bytes, and v128.load needs no alignment.
-        let v = v128_or(unsafe { v128_load(block.as_ptr().cast::<v128>()) }, bit);
-        found += u8x16_bitmask(v128_or(u8x16_eq(v, open), u8x16_eq(v, close))).count_ones() as usize;
-    }
-    found + brackets_bytewise(blocks.remainder())
+    let bit = core::arch::wasm32::u8x16_splat(0x20);
+    let found: u32 = vectors.map(|v| super::simd::either(core::arch::wasm32::v128_or(v, bit), b'{', b'}').count_ones()).sum();
+    found as usize + brackets_bytewise(rest)
 }
 
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]

@@ -318,13 +318,10 @@ impl SseDecoder {
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[inline(always)]
 fn line_end(bytes: &[u8]) -> Option<usize> {
-    use core::arch::wasm32::{u8x16_bitmask, u8x16_eq, u8x16_splat, v128, v128_load, v128_or};
-    let (cr, lf) = (u8x16_splat(b'\r'), u8x16_splat(b'\n'));
+    let (vectors, _) = super::simd::vectors(bytes);
     let mut skipped = 0;
-    for block in bytes.chunks_exact(16) {
-        // SAFETY: `block` is 16 readable bytes, and v128.load needs no alignment.
-        let v = unsafe { v128_load(block.as_ptr().cast::<v128>()) };
-        let ends = u8x16_bitmask(v128_or(u8x16_eq(v, cr), u8x16_eq(v, lf)));
+    for v in vectors {
+        let ends = super::simd::either(v, b'\r', b'\n');
         if ends != 0 {
             return Some(skipped + ends.trailing_zeros() as usize);
         }
@@ -360,4 +357,3 @@ fn line_end_bytewise(bytes: &[u8], from: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests;
-
