@@ -393,3 +393,14 @@ export function looksLikeBrowserPage() {
   const server = g.navigator?.userAgent === "Cloudflare-Workers" || g.process?.versions?.node !== undefined;
   return !(server || g.Deno !== undefined || g.Bun !== undefined);
 }
+
+// `new Capx()` without apiKey or baseUrl reads them here, as openai-node reads OPENAI_API_KEY.
+// Deno without --allow-env throws on the read: that is no environment.
+export function envVar(name) {
+  try {
+    const value = globalThis.process?.env?.[name];
+    return typeof value === "string" && value !== "" ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

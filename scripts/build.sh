@@ -39,12 +39,18 @@ node_modules/.bin/esbuild pkg/capx.js --bundle --minify --line-limit=1000 --form
   --allow-overwrite --outfile=pkg/capx.js
 rm -r pkg/snippets
 
-cp pkg-template/* pkg/
+cp pkg-template/* README.md LICENSE pkg/
+# Node, Deno and Bun take the wasm from inside a module (see pkg-template/node.js).
+printf 'export const base64 = "%s";\n' "$(base64 -w0 pkg/capx_bg.wasm)" > pkg/wasm-inline.js
 
 # The public types: everything wasm-bindgen generated except the instantiation plumbing
 # (InitInput/InitOutput type the raw wasm exports with `any`; the entry files do that job).
 # The classes declare [Symbol.dispose]: make that resolve under any `lib` setting.
 { echo '/// <reference lib="esnext.disposable" />'; sed '/^export type InitInput/,$d' pkg/capx.d.ts; } > pkg/index.d.ts
+# TypeScript before 5.2 has no `esnext.disposable` lib: the same types without `[Symbol.dispose]`
+# (`free()` does the same), chosen by the `types@<5.2` condition and `typesVersions`.
+mkdir -p pkg/ts5.0
+grep -v -e '^/// <reference lib="esnext.disposable" />' -e '^ *\[Symbol.dispose\](): void;$' pkg/index.d.ts > pkg/ts5.0/index.d.ts
 # wasm-bindgen's own declarations name the wasm exports as they were before minify-names.
 rm pkg/capx.d.ts pkg/capx_bg.wasm.d.ts
 if grep -v '^\s*/\?\*' pkg/index.d.ts | grep -w any; then

@@ -32,8 +32,8 @@ pub struct Capx {
 #[wasm_bindgen]
 impl Capx {
     #[wasm_bindgen(constructor)]
-    pub fn new(options: Ts<ClientOptions>) -> Result<Capx, JsValue> {
-        let transport = Rc::new(configure(options.js_value())?);
+    pub fn new(options: Option<Ts<ClientOptions>>) -> Result<Capx, JsValue> {
+        let transport = Rc::new(configure(options.map(|o| o.js_value()))?);
         let tasks = crate::sys::owned_by_client(Tasks::new(transport.clone()).into());
         let companies = crate::sys::owned_by_client(Companies::new(transport.clone()).into());
         Ok(Self { transport, tasks, companies })
@@ -93,19 +93,18 @@ impl Capx {
     }
 }
 
-fn configure(options: JsValue) -> Result<Transport, ApiError> {
-    if options.is_undefined() || options.is_null() {
-        return Err(ApiError::invalid_config("new Capx({ apiKey }) needs an options object with apiKey"));
-    }
-    let bag = Bag::new("options", Some(options))?;
-    let api_key = bag.string("apiKey")?.unwrap_or_default();
+fn configure(options: Option<JsValue>) -> Result<Transport, ApiError> {
+    let bag = Bag::new("options", options)?;
+    // As openai-node does with OPENAI_API_KEY: where the runtime has an environment.
+    let api_key = bag.string("apiKey")?.or_else(|| crate::sys::env_var("CAPX_API_KEY")).unwrap_or_default();
     check_api_key(&api_key)?;
     let throttle_bag = bag.object("throttle")?;
     let per_minute = throttle_bag.integer("requestsPerMinute", 1, 1_000_000)?;
     let max_concurrent = throttle_bag.integer("maxConcurrent", 1, 100_000)?;
     let throttle = (per_minute.is_some() || max_concurrent.is_some())
         .then(|| RefCell::new(Throttle::new(per_minute.map(|n| n as usize), max_concurrent.map(|n| n as usize))));
-    let base_url = normalize_base_url(&bag.string("baseUrl")?.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()))?;
+    let base_url = bag.string("baseUrl")?.or_else(|| crate::sys::env_var("CAPX_BASE_URL"));
+    let base_url = normalize_base_url(&base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()))?;
     let max_retries = bag.integer("maxRetries", 0, 10)?.unwrap_or(DEFAULT_MAX_RETRIES);
     let timeout_ms = bag.integer("timeoutMs", 1, MAX_TIMEOUT_MS)?.map_or(DEFAULT_TIMEOUT_MS, f64::from);
     let fetch = bag.function("fetch")?;

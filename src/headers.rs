@@ -11,11 +11,16 @@ pub enum HeaderSource {
 
 impl HeaderSource {
     pub fn from_js(value: &JsValue) -> Self {
-        if let Some(h) = value.dyn_ref::<web_sys::Headers>() {
-            return Self::Fetch(h.clone());
-        }
         if !value.is_object() {
             return Self::Plain(Vec::new());
+        }
+        // Only an object with a `get` method can be a `Headers`: asked first, because the
+        // first touch of the `Headers` global makes Node load undici (about 15 ms), which a
+        // call given no headers or a plain object never needs.
+        if Reflect::get(value, &"get".into()).is_ok_and(|get| get.is_function()) {
+            if let Some(h) = value.dyn_ref::<web_sys::Headers>() {
+                return Self::Fetch(h.clone());
+            }
         }
         let pairs = Object::entries(value.unchecked_ref())
             .iter()

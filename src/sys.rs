@@ -43,6 +43,10 @@ extern "C" {
         read_body: bool,
     ) -> js_sys::Promise;
 
+    /// `process.env[name]` where the runtime has one and lets it be read; `None` if empty.
+    #[wasm_bindgen(js_name = envVar)]
+    pub fn env_var(name: &str) -> Option<String>;
+
     /// A browser page (not Workers, Deno, Bun or Node), where a key would reach every visitor.
     #[wasm_bindgen(js_name = looksLikeBrowserPage)]
     pub fn looks_like_browser_page() -> bool;

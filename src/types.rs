@@ -16,9 +16,13 @@ extern "C" {
 #[derive(Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct ClientOptions {
-    /// Your secret key, from a server-side secret such as `env.CAPX_API_KEY`.
-    pub api_key: String,
-    /// Default `"https://api.capx.ai/v1"`; a trailing slash is fine.
+    /// Your secret key, from a server-side secret such as `env.CAPX_API_KEY`. Default: the
+    /// `CAPX_API_KEY` environment variable, where the runtime has an environment
+    /// (`process.env` on Node, Bun, Deno and Vercel Edge).
+    #[tsify(optional)]
+    pub api_key: Option<String>,
+    /// Default: the `CAPX_BASE_URL` environment variable, else `"https://api.capx.ai/v1"`; a
+    /// trailing slash is fine.
     #[tsify(optional)]
     pub base_url: Option<String>,
     /// Retries of connection errors, timeouts, 429 and 5xx. Default 2.

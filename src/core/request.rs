@@ -22,7 +22,7 @@ pub fn normalize_base_url(url: &str) -> Result<String, ApiError> {
 /// wrong, is refused here; the server judges the rest. The key itself is never echoed.
 pub fn check_api_key(key: &str) -> Result<(), ApiError> {
     if key.is_empty() {
-        return Err(ApiError::invalid_config("apiKey is required (set it from a server-side secret such as env.CAPX_API_KEY)"));
+        return Err(ApiError::invalid_config("apiKey is required: pass it from a server-side secret, or set CAPX_API_KEY in the environment"));
     }
     if !key.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(ApiError::invalid_config("apiKey contains whitespace or characters that cannot go in a header"));
