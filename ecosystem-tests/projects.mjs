@@ -1,13 +1,14 @@
 // The matrix: one entry per project and tool version. `dir` is the project folder, `versions`
 // overrides its devDependencies, `variant` reaches its scripts as CAPX_ECOSYSTEM_VARIANT, and
 // `node` picks Node 22 or 24 (from the workspace's node22/node24 packages) over the current one.
+// `command` replaces `npm install` and `npm test`, for a project that installs capx itself.
 export const PROJECTS = [
   { name: "node-ts-esm", dir: "node-ts-esm" },
   { name: "node-ts-cjs", dir: "node-ts-cjs" },
   { name: "ts-min", dir: "ts-min" },
   { name: "node-bundled", dir: "node-bundled" },
-  { name: "deno", dir: "deno", noInstall: true },
-  { name: "bun", dir: "bun", noInstall: true },
+  { name: "deno", dir: "deno", command: ["deno", ["task", "test"]] },
+  { name: "bun", dir: "bun", command: ["npm", ["test", "--silent"]] },
   { name: "cloudflare-worker", dir: "cloudflare-worker", node: "22" },
   { name: "vercel-edge:next15", dir: "vercel-edge", versions: { next: "15.5.29" } },
   { name: "vercel-edge:next16", dir: "vercel-edge", versions: { next: "16.5.0" } },

@@ -58,15 +58,17 @@ process.exit(failures.length ? 1 : 0);
 async function runProject(project, { registry: registryUrl, mockOrigin }) {
   const work = join(cache, "work", project.name.replace(":", "-"));
   mkdirSync(work, { recursive: true });
-  for (const stale of ["src", "dist", "out", ".next", "package-lock.json", "node_modules/capx", "node_modules/.package-lock.json"]) {
+  for (const stale of ["src", "dist", "out", ".next", "package-lock.json", "bun.lock", "node_modules/capx", "node_modules/.package-lock.json"]) {
     rmSync(join(work, stale), { recursive: true, force: true });
   }
   cpSync(join(here, project.dir), work, { recursive: true });
   mkdirSync(join(work, "src"), { recursive: true });
   cpSync(join(here, "lib/flow.ts"), join(work, "src/flow.ts"));
-  const manifest = JSON.parse(readFileSync(join(work, "package.json"), "utf8"));
-  Object.assign(manifest.devDependencies ?? {}, project.versions);
-  writeFileSync(join(work, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  if (project.versions) {
+    const manifest = JSON.parse(readFileSync(join(work, "package.json"), "utf8"));
+    Object.assign(manifest.devDependencies, project.versions);
+    writeFileSync(join(work, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  }
   writeFileSync(join(work, ".npmrc"), `registry=${registryUrl}\n`);
 
   const nodeBin = project.node ? join(root, `node_modules/node${project.node}/bin`) : dirname(process.execPath);
@@ -88,6 +90,7 @@ async function runProject(project, { registry: registryUrl, mockOrigin }) {
     CHROMIUM_PATH: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
   };
   for (const stale of [".deno", ".bun-cache"]) rmSync(join(work, stale), { recursive: true, force: true });
-  if (!project.noInstall) await run("npm", ["install", "--prefer-online", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: work, env });
+  if (project.command) return run(...project.command, { cwd: work, env });
+  await run("npm", ["install", "--prefer-online", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: work, env });
   await run("npm", ["test", "--silent"], { cwd: work, env });
 }
