@@ -4,10 +4,11 @@
 //   node ecosystem-tests/run.mjs [name ...]    (names as printed, e.g. vercel-edge:next16)
 // Needs pkg/ built and target/release/capx-mock. Caches installs under $CAPX_CACHE
 // (default ~/.cache/capx)/ecosystem; the first run downloads the tools, later runs do not.
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { quickstart } from "./lib/readme.mjs";
 import { startRegistry } from "./lib/registry.mjs";
 import { run, start } from "./lib/exec.mjs";
 import { PROJECTS } from "./projects.mjs";
@@ -58,15 +59,18 @@ process.exit(failures.length ? 1 : 0);
 async function runProject(project, { registry: registryUrl, mockOrigin }) {
   const work = join(cache, "work", project.name.replace(":", "-"));
   mkdirSync(work, { recursive: true });
-  for (const stale of ["src", "dist", "out", ".next", "package-lock.json", "bun.lock", "node_modules/capx", "node_modules/.package-lock.json"]) {
-    rmSync(join(work, stale), { recursive: true, force: true });
-  }
+  // What the last run copied or built goes; its node_modules, but for capx, stays.
+  for (const entry of readdirSync(work)) if (entry !== "node_modules") rmSync(join(work, entry), { recursive: true, force: true });
+  for (const stale of ["capx", ".package-lock.json"]) rmSync(join(work, "node_modules", stale), { recursive: true, force: true });
   cpSync(join(here, project.dir), work, { recursive: true });
   mkdirSync(join(work, "src"), { recursive: true });
   cpSync(join(here, "lib/flow.ts"), join(work, "src/flow.ts"));
   if (project.versions) {
     const manifest = JSON.parse(readFileSync(join(work, "package.json"), "utf8"));
-    Object.assign(manifest.devDependencies, project.versions);
+    for (const [name, version] of Object.entries(project.versions)) {
+      const field = manifest.dependencies?.[name] ? "dependencies" : "devDependencies";
+      manifest[field][name] = version;
+    }
     writeFileSync(join(work, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   }
   writeFileSync(join(work, ".npmrc"), `registry=${registryUrl}\n`);
@@ -89,8 +93,11 @@ async function runProject(project, { registry: registryUrl, mockOrigin }) {
     CAPX_ECOSYSTEM_VARIANT: project.variant ?? "",
     CHROMIUM_PATH: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
   };
-  for (const stale of [".deno", ".bun-cache"]) rmSync(join(work, stale), { recursive: true, force: true });
   if (project.command) return run(...project.command, { cwd: work, env });
   await run("npm", ["install", "--prefer-online", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: work, env });
+  for (const [file, runtime] of Object.entries(project.quickstarts ?? {})) {
+    mkdirSync(dirname(join(work, file)), { recursive: true });
+    writeFileSync(join(work, file), quickstart(join(work, "node_modules/capx/README.md"), runtime));
+  }
   await run("npm", ["test", "--silent"], { cwd: work, env });
 }

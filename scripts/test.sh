@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: native Rust (core + capx-mock), clippy, the built package in Node, Deno,
-# Bun, workerd (miniflare), edge-runtime and headless Chromium, the demo board end to end
-# (Playwright), the main job itself (scripts/demo.sh --once), and tsc --strict.
+# Runs every test: native Rust (core + capx-mock), clippy, the built package in Node 20, 22
+# and 24, Deno, Bun, workerd (miniflare), edge-runtime and headless Chromium, the demo board end to end
+# (Playwright), the main job itself (scripts/demo.sh --once), tsc --strict, and the
+# ecosystem projects (ecosystem-tests/).
 # Installs what is missing first. Exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +36,11 @@ ln -sfn ../pkg node_modules/capx
 start_mock --open-keys enterprise --config tests/fixtures/mock-config.json --heartbeat-ms 3600000 --keepalive-ms 500 --quiet
 echo "capx-mock at $CAPX_MOCK_ORIGIN"
 
-step "node 20 (node:test)" env CAPX_MOCK_BIN=target/release/capx-mock node --test --test-timeout=60000 --test-reporter=spec tests/node/
+# The Node suite on each Node line users run: 20 (this machine's), 22 and 24 (npm's node22/node24).
+node_suite() { env CAPX_MOCK_BIN=target/release/capx-mock "$1" --test --test-timeout=60000 --test-reporter=spec tests/node/*.test.mjs; }
+step "node 20 (node:test)" node_suite node
+step "node 22 (node:test)" node_suite node_modules/node22/bin/node
+step "node 24 (node:test)" node_suite node_modules/node24/bin/node
 step "deno" node_modules/.bin/deno run -A tests/runtimes/suite-entry.mjs
 step "bun" node_modules/.bin/bun tests/runtimes/suite-entry.mjs
 step "workerd (miniflare)" node tests/runtimes/workerd.mjs
@@ -49,6 +54,8 @@ step "end-to-end (Playwright, Chromium)" node --test --test-reporter=spec tests/
 step "demo (scripts/demo.sh --once)" bash -c 'out=$(CAPX_DEMO_PORT=0 scripts/demo.sh --once 2>&1); rc=$?; echo "$out" | grep -v "^\s*Compiling";
   [ $rc -eq 0 ] && grep -q "^\[5/5\]" <<<"$out" && ! grep -q capx_sk_test_demo <<<"$out"'
 step "tsc --strict" node_modules/.bin/tsc -p tests/types/tsconfig.json
+# capx installed by name from a local registry into one real project per toolchain.
+step "ecosystem (ecosystem-tests/)" node ecosystem-tests/run.mjs
 
 printf '\n'
 for f in "${failures[@]}"; do echo "FAILED: $f"; done

@@ -1,5 +1,5 @@
-// `wrangler dev` (workerd, locally) on the Worker that `wrangler deploy --dry-run` bundled:
-// the client's flow, then the edge proxy as a page would call it.
+// After `wrangler deploy --dry-run` has bundled the Worker into dist/, `wrangler dev` runs it in
+// workerd: the client's flow, the edge proxy as a page would call it, then the README's quickstart.
 import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { createServer } from "node:net";
@@ -7,29 +7,38 @@ import { createServer } from "node:net";
 const { CAPX_API_KEY, CAPX_BASE_URL } = process.env;
 if (!readdirSync("dist").some((f) => f.endsWith(".wasm"))) throw new Error("the bundle in dist/ does not hold capx's wasm");
 
-const port = await new Promise((resolve) => {
-  const probe = createServer().listen(0, "127.0.0.1", () => {
-    const { port: free } = probe.address();
-    probe.close(() => resolve(free));
+/** `wrangler dev` on `script` (the project's main by default) until `use(origin)` settles. */
+async function withDev(script, use) {
+  const port = await new Promise((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port: free } = probe.address();
+      probe.close(() => resolve(free));
+    });
   });
-});
-const dev = spawn("wrangler", ["dev", "--ip", "127.0.0.1", "--port", String(port), "--var", `CAPX_API_KEY:${CAPX_API_KEY}`, "--var", `CAPX_BASE_URL:${CAPX_BASE_URL}`], {
-  stdio: ["ignore", "pipe", "pipe"],
-  detached: true,
-});
-let log = "";
-await new Promise((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error(`wrangler dev did not start:\n${log}`)), 90_000);
-  const take = (chunk) => {
-    log += chunk;
-    if (/Ready on http/.test(log)) resolve(clearTimeout(timer));
-  };
-  dev.stdout.on("data", take);
-  dev.stderr.on("data", take);
-  dev.on("close", (code) => reject(new Error(`wrangler dev exited with ${code}:\n${log}`)));
-});
-const origin = `http://127.0.0.1:${port}`;
-try {
+  const vars = ["--var", `CAPX_API_KEY:${CAPX_API_KEY}`, "--var", `CAPX_BASE_URL:${CAPX_BASE_URL}`];
+  const dev = spawn("wrangler", ["dev", ...(script ? [script] : []), "--ip", "127.0.0.1", "--port", String(port), ...vars], {
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let log = "";
+  try {
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`wrangler dev did not start:\n${log}`)), 90_000);
+      const take = (chunk) => {
+        log += chunk;
+        if (/Ready on http/.test(log)) resolve(clearTimeout(timer));
+      };
+      dev.stdout.on("data", take);
+      dev.stderr.on("data", take);
+      dev.on("close", (code) => reject(new Error(`wrangler dev exited with ${code}:\n${log}`)));
+    });
+    await use(`http://127.0.0.1:${port}`);
+  } finally {
+    process.kill(-dev.pid, "SIGKILL");
+  }
+}
+
+await withDev(null, async (origin) => {
   const flow = await fetch(`${origin}/flow`);
   const lines = await flow.json();
   if (flow.status !== 200 || lines.length !== 6) throw new Error(`flow: ${flow.status} ${JSON.stringify(lines)}`);
@@ -42,6 +51,12 @@ try {
   const refused = await fetch(`${origin}/api/capx/companies/x`, { method: "DELETE" });
   if (refused.ok) throw new Error(`proxy: DELETE answered ${refused.status}`);
   console.log("cloudflare-worker: the edge proxy relays an allowed route and refuses another");
-} finally {
-  process.kill(-dev.pid, "SIGKILL");
-}
+});
+
+// The README's Workers quickstart, as written (src/quickstart.ts).
+await withDev("src/quickstart.ts", async (origin) => {
+  const res = await fetch(origin);
+  const companies = await res.json();
+  if (res.status !== 200 || !companies.some((c) => c.name === "Ecosystem Co")) throw new Error(`quickstart: ${res.status} ${JSON.stringify(companies)}`);
+  console.log("cloudflare-worker: the README's Workers quickstart runs as written");
+});
