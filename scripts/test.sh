@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: native Rust (core + capx-mock), clippy, the built package in Node, Deno,
-# Bun, workerd (miniflare), edge-runtime and headless Chromium, the demo board end to end
-# (Playwright), the main job itself (scripts/demo.sh --once), and tsc --strict.
+# Runs every test: native Rust (core + capx-mock), clippy, the built package in Node (also
+# as built on plain stable), Deno, Bun, workerd (miniflare), edge-runtime and headless
+# Chromium, the demo board end to end (Playwright), the main job itself
+# (scripts/demo.sh --once), and tsc --strict.
 # Installs what is missing first. Exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -26,8 +27,9 @@ scripts/setup.sh --browser > /dev/null || exit 1
 WB_BIN=$(scripts/setup.sh)
 
 step "cargo test (core, capx-mock)" cargo test --release --workspace
-step "clippy (native and wasm32)" bash -c 'cargo clippy --release --workspace --all-targets -- -D warnings &&
-  cargo clippy --release --lib --target wasm32-unknown-unknown -- -D warnings'
+step "clippy (native, wasm32, wasm32 browser build)" bash -c 'cargo clippy --release --workspace --all-targets -- -D warnings &&
+  cargo clippy --release --lib --target wasm32-unknown-unknown -- -D warnings &&
+  cargo clippy --release --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings'
 scripts/build.sh || exit 1
 ln -sfn ../pkg node_modules/capx
 
@@ -36,6 +38,12 @@ start_mock --open-keys enterprise --config tests/fixtures/mock-config.json --hea
 echo "capx-mock at $CAPX_MOCK_ORIGIN"
 
 step "node 20 (node:test)" env CAPX_MOCK_BIN=target/release/capx-mock node --test --test-timeout=60000 --test-reporter=spec tests/node/
+# The package built with no unstable flag (scripts/build.sh --stable, into its own directory)
+# passes the same Node suite; node_modules/capx points at it for that run only.
+step "node 20 on the plain-stable build" bash -c 'scripts/build.sh --stable --out target/stable/pkg &&
+  ln -sfn ../target/stable/pkg node_modules/capx &&
+  env CAPX_MOCK_BIN=target/release/capx-mock node --test --test-timeout=60000 --test-reporter=dot tests/node/; rc=$?
+  ln -sfn ../pkg node_modules/capx; exit $rc'
 step "deno" node_modules/.bin/deno run -A tests/runtimes/suite-entry.mjs
 step "bun" node_modules/.bin/bun tests/runtimes/suite-entry.mjs
 step "workerd (miniflare)" node tests/runtimes/workerd.mjs
@@ -48,7 +56,7 @@ step "end-to-end (Playwright, Chromium)" node --test --test-reporter=spec tests/
 # The main job, once: its whole output is checked for the five steps and for the demo key.
 step "demo (scripts/demo.sh --once)" bash -c 'out=$(CAPX_DEMO_PORT=0 scripts/demo.sh --once 2>&1); rc=$?; echo "$out" | grep -v "^\s*Compiling";
   [ $rc -eq 0 ] && grep -q "^\[5/5\]" <<<"$out" && ! grep -q capx_sk_test_demo <<<"$out"'
-step "tsc --strict" node_modules/.bin/tsc -p tests/types/tsconfig.json
+step "tsc --strict (Node, and a page through the browser condition)" bash -c "node_modules/.bin/tsc -p tests/types/tsconfig.json && node_modules/.bin/tsc -p tests/types/browser.tsconfig.json"
 
 printf '\n'
 for f in "${failures[@]}"; do echo "FAILED: $f"; done

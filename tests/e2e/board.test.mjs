@@ -229,7 +229,11 @@ test("no secret key in anything the server serves", STEP, async () => {
     }
   }
   for (const [path, status] of fetched) assert.equal(status, 200, `${path} is referenced or deployed but answers ${status}`);
-  for (const must of ["/", "/app.mjs", "/style.css", "/pkg/browser.js", "/pkg/capx.js", "/pkg/capx_bg.wasm"]) assert.ok(fetched.has(must), must);
+  for (const must of ["/", "/app.mjs", "/style.css", "/pkg/browser.js"]) assert.ok(fetched.has(must), must);
+  // The page loads no more of the package than its browser build: not the client's wasm.
+  const fromPkg = (paths) => paths.filter((p) => p.startsWith("/pkg/"));
+  assert.deepEqual(fromPkg(edge.assets), ["/pkg/browser.js"], "deployed from the package");
+  assert.deepEqual([...new Set(fromPkg(served.map((r) => new URL(r.url).pathname)))], ["/pkg/browser.js"], "loaded by the page from the package");
 
   // Every response the browser saw, API relays included.
   assert.ok(served.some((r) => r.url.includes("/api/companies/") && r.url.includes("/tasks")), "the browser used the proxy");
