@@ -6,8 +6,10 @@
 import { initSync } from "./capx.js";
 import hex from "./capx_bg.wasm.hex.js";
 
+// A hex digit's value from its character code ("0"-"9" are 48-57, "a"-"f" 97-102).
+const digit = (code) => (code > 57 ? code - 87 : code - 48);
 const bytes = new Uint8Array(hex.length / 2);
-for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+for (let i = 0; i < bytes.length; i++) bytes[i] = (digit(hex.charCodeAt(2 * i)) << 4) | digit(hex.charCodeAt(2 * i + 1));
 initSync({ module: bytes });
 
 export { ActivityFeed, CapxError, canTransition, isTerminalStatus, openActivityFeed, parseEnvelope } from "./capx.js";
