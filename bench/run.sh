@@ -3,7 +3,7 @@
 # benchmark (each measures its own baseline in the same run), then prints the table that the
 # README quotes and writes it to bench/results/latest.md. Figures are ratios and medians,
 # never pass/fail assertions of tests: the machines are shared and noisy.
-#   bench/run.sh [NAME ...]    (default: size coldstart throughput overhead decode sse heap soak)
+#   bench/run.sh [NAME ...]    (default: size coldstart coldstart-workerd throughput overhead decode sse heap soak)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/mock.sh
@@ -17,7 +17,7 @@ start_mock --open-keys enterprise --plans enterprise=100000000/100000 --credits 
 mkdir -p bench/results
 results=bench/results/latest.jsonl
 : > "$results"
-for name in "${@:-size coldstart throughput overhead decode sse heap soak}"; do
+for name in "${@:-size coldstart coldstart-workerd throughput overhead decode sse heap soak}"; do
   for bench in $name; do
     printf '\n\033[1m== %s\033[0m\n' "$bench"
     node --expose-gc "bench/$bench.mjs" | tee "bench/results/$bench.txt"

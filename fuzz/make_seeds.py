@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Writes the hand-made seed inputs of the three fuzz targets into fuzz/corpus/<target>/.
 
-Usage: python3 fuzz/make_seeds.py [SEEDS_DIR]   (default: ../shared/seeds beside the repo)
+Usage: python3 fuzz/make_seeds.py
 
-The envelope seeds are every JSON example found in the API seed pages (SEEDS_DIR/*.txt),
-as responses with their status and with or without rate-limit headers, plus non-envelope
+The envelope seeds are every JSON example of the API reference pages (tests/fixtures/:
+api-overview.json, tasks-api.json), as responses with their status and with or without
+rate-limit headers, plus non-envelope
 bodies (an HTML 502, an empty body, truncated JSON, JSON that is not an object). The SSE
-seeds are the seed page's event stream and the cases of src/core/sse/tests.rs; the webhook
+seeds are the API overview's event stream and the cases of src/core/sse/tests.rs; the webhook
 seeds start from the Standard Webhooks published vector. Each file is named after the hash
 of its content, as libFuzzer names corpus entries, so running this again adds nothing twice.
 The input layouts are described at the top of each fuzz_targets/*.rs.
@@ -16,46 +17,15 @@ import hashlib
 import json
 import pathlib
 import struct
-import sys
 
 FUZZ = pathlib.Path(__file__).resolve().parent
-SEEDS = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else FUZZ.parent.parent / "shared" / "seeds"
+FIXTURES = FUZZ.parent / "tests" / "fixtures"
 
 
 def write(target, data):
     out = FUZZ / "corpus" / target
     out.mkdir(parents=True, exist_ok=True)
     (out / hashlib.sha1(data).hexdigest()).write_bytes(data)
-
-
-def json_examples(text):
-    """Outermost {...} spans of the text that parse as JSON (`[ ... ]` placeholders emptied)."""
-    text = text.replace("[ ... ]", "[]")
-    found, i = [], 0
-    while (i := text.find("{", i)) != -1:
-        depth, j, in_str, esc = 0, i, False, False
-        while j < len(text):
-            c = text[j]
-            if in_str:
-                esc, in_str = (False, in_str) if esc else (c == "\\", c != '"')
-            elif c == '"':
-                in_str = True
-            elif c == "{":
-                depth += 1
-            elif c == "}":
-                depth -= 1
-                if depth == 0:
-                    break
-            j += 1
-        candidate = text[i : j + 1]
-        try:
-            json.loads(candidate)
-        except ValueError:
-            i += 1
-            continue
-        found.append(candidate)
-        i = j + 1
-    return found
 
 
 # --- envelope: [status u16 BE] body [0xFF limit [0xFF remaining [0xFF reset]]] -------------
@@ -70,9 +40,8 @@ def envelope(status, body, headers=None):
     write("envelope", data)
 
 
-examples = []
-for page in sorted(SEEDS.glob("*.txt")):
-    examples += json_examples(page.read_text(encoding="utf-8"))
+pages = [json.loads((FIXTURES / name).read_text(encoding="utf-8")) for name in ("api-overview.json", "tasks-api.json")]
+examples = [json.dumps(example["json"], indent=2, ensure_ascii=False) for page in pages for example in page["examples"]]
 for n, body in enumerate(dict.fromkeys(examples)):
     value = json.loads(body)
     status = 200
@@ -97,10 +66,7 @@ envelope(429, "", ["18446744073709551615", "18446744073709551616", "-1"])
 
 # --- sse: [limit] [seed hi] [seed lo] [reconnect] stream ------------------------------------
 DEFAULT = 0xFF
-page_stream = "".join(
-    line + "\n" for line in (SEEDS / "000_e27954a71e1fc8f8.txt").read_text(encoding="utf-8").splitlines()
-    if line.startswith(("event:", "data:")) or line == ""
-).encode() if (SEEDS / "000_e27954a71e1fc8f8.txt").exists() else b""
+page_stream = "".join(page.get("sse_example", "") for page in pages).encode()
 SAMPLE = (b"\xEF\xBB\xBFretry: 1500\r\nid: 1\nevent: activity\ndata: {\"type\":\"agent.heartbeat\",\"agent_id\":\"ag_xyz\"}\n\n: keepalive\r\r"
           b"id: 2\revent: activity\rdata: {\"type\":\"task.completed\",\r\ndata: \"task_id\":\"tsk_456\"}\r\n\r\n"
           b"data: multi\ndata: line \xE2\x9C\x93\n\nid\ndata: no id\n\ndata: tail")

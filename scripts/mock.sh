@@ -4,7 +4,9 @@
 start_mock() {
   local out
   out=$(mktemp)
-  "${CARGO_TARGET_DIR:-target}/release/capx-mock" --host 127.0.0.1 --port 0 "$@" > "$out" 2> "${CAPX_MOCK_LOG:-/dev/stderr}" &
+  # Appending: opening /dev/stderr to write would truncate the file it is (a CI log), and the
+  # lines before would turn into NUL bytes.
+  "${CARGO_TARGET_DIR:-target}/release/capx-mock" --host 127.0.0.1 --port 0 "$@" > "$out" 2>> "${CAPX_MOCK_LOG:-/dev/stderr}" &
   CAPX_MOCK_PID=$!
   trap 'kill $CAPX_MOCK_PID 2>/dev/null || true' EXIT
   for _ in $(seq 1 100); do

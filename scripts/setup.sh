@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 
+# rustup installs the toolchain of rust-toolchain.toml, with its target and components, the
+# first time cargo runs here; these two add them to a toolchain installed without them.
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown

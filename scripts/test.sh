@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: native Rust (core + capx-mock), clippy, the built package in Node 20, 22
-# and 24, Deno, Bun, workerd (miniflare), edge-runtime and headless Chromium, the demo board end to end
-# (Playwright), the main job itself (scripts/demo.sh --once), tsc --strict, and the
-# ecosystem projects (ecosystem-tests/).
+# and 24 (and on 20 as built on plain stable), Deno, Bun, workerd (miniflare), edge-runtime
+# and headless Chromium, the demo board end to end (Playwright), the main job itself
+# (scripts/demo.sh --once), tsc --strict, and the ecosystem projects (ecosystem-tests/).
 # Installs what is missing first. Exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -27,8 +27,9 @@ scripts/setup.sh --browser > /dev/null || exit 1
 WB_BIN=$(scripts/setup.sh)
 
 step "cargo test (core, capx-mock)" cargo test --release --workspace
-step "clippy (native and wasm32)" bash -c 'cargo clippy --release --workspace --all-targets -- -D warnings &&
-  cargo clippy --release --lib --target wasm32-unknown-unknown -- -D warnings'
+step "clippy (native, wasm32, wasm32 browser build)" bash -c 'cargo clippy --release --workspace --all-targets -- -D warnings &&
+  cargo clippy --release --lib --target wasm32-unknown-unknown -- -D warnings &&
+  cargo clippy --release --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings'
 scripts/build.sh || exit 1
 ln -sfn ../pkg node_modules/capx
 
@@ -37,10 +38,19 @@ start_mock --open-keys enterprise --config tests/fixtures/mock-config.json --hea
 echo "capx-mock at $CAPX_MOCK_ORIGIN"
 
 # The Node suite on each Node line users run: 20 (this machine's), 22 and 24 (npm's node22/node24).
-node_suite() { env CAPX_MOCK_BIN=target/release/capx-mock "$1" --test --test-timeout=60000 --test-reporter=spec tests/node/*.test.mjs; }
+node_suite() { env CAPX_MOCK_BIN=target/release/capx-mock "$1" --test --test-timeout=60000 --test-reporter="${2:-spec}" tests/node/*.test.mjs; }
 step "node 20 (node:test)" node_suite node
 step "node 22 (node:test)" node_suite node_modules/node22/bin/node
 step "node 24 (node:test)" node_suite node_modules/node24/bin/node
+# The package built with no unstable flag (scripts/build.sh --stable, into its own directory)
+# passes the same Node suite; node_modules/capx points at it for that run only.
+node_suite_stable() {
+  scripts/build.sh --stable --out target/stable/pkg && ln -sfn ../target/stable/pkg node_modules/capx && node_suite node dot
+  local rc=$?
+  ln -sfn ../pkg node_modules/capx
+  return $rc
+}
+step "node 20 on the plain-stable build" node_suite_stable
 step "deno" node_modules/.bin/deno run -A tests/runtimes/suite-entry.mjs
 step "bun" node_modules/.bin/bun tests/runtimes/suite-entry.mjs
 step "workerd (miniflare)" node tests/runtimes/workerd.mjs
@@ -53,7 +63,7 @@ step "end-to-end (Playwright, Chromium)" node --test --test-reporter=spec tests/
 # The main job, once: its whole output is checked for the five steps and for the demo key.
 step "demo (scripts/demo.sh --once)" bash -c 'out=$(CAPX_DEMO_PORT=0 scripts/demo.sh --once 2>&1); rc=$?; echo "$out" | grep -v "^\s*Compiling";
   [ $rc -eq 0 ] && grep -q "^\[5/5\]" <<<"$out" && ! grep -q capx_sk_test_demo <<<"$out"'
-step "tsc --strict" node_modules/.bin/tsc -p tests/types/tsconfig.json
+step "tsc --strict (Node, and a page through the browser condition)" bash -c "node_modules/.bin/tsc -p tests/types/tsconfig.json && node_modules/.bin/tsc -p tests/types/browser.tsconfig.json"
 # capx installed by name from a local registry into one real project per toolchain.
 step "ecosystem (ecosystem-tests/)" node ecosystem-tests/run.mjs
 

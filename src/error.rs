@@ -14,7 +14,7 @@ impl From<ApiError> for JsValue {
 
 #[wasm_bindgen(typescript_custom_section)]
 const CAPX_ERROR_TS: &str = r#"
-/** An error code from the API's table (seed 000), one of the client's own, or a newer API code. */
+/** An error code from the API's table (API overview, "Error Format"), one of the client's own, or a newer API code. */
 export type CapxErrorCode =
   | "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict"
   | "validation_error" | "rate_limit_exceeded" | "internal_error"

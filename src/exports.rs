@@ -3,13 +3,13 @@
 use crate::core::envelope::Envelope;
 use crate::core::error::ApiError;
 use crate::core::status;
-use crate::headers::HeaderSource;
+use crate::headers::{HeaderSource, HeadersLike};
 use crate::json;
-use crate::types::HeadersLike;
 use wasm_bindgen::prelude::*;
 
-/// Unwraps a raw HTTP response per seed 000: resolves to the `ApiResult`, or throws a
-/// `CapxError` (the API's code, or `invalid_response` for anything that is not an envelope).
+/// Unwraps a raw HTTP response (the API overview's "Response Format"): resolves to the
+/// `ApiResult`, or throws a `CapxError` (the API's code, or `invalid_response` for anything
+/// that is not an envelope).
 #[wasm_bindgen(js_name = parseEnvelope, unchecked_return_type = "ApiResult<unknown>")]
 pub fn parse_envelope_js(
     #[wasm_bindgen(unchecked_param_type = "number")] status: JsValue,
@@ -38,7 +38,7 @@ pub fn is_terminal_status(#[wasm_bindgen(unchecked_param_type = "TaskStatus | (s
     status.as_string().is_some_and(|s| status::is_terminal_status(&s))
 }
 
-/// Whether the lifecycle of seed 004 allows `from -> to`; `false` for unknown statuses.
+/// Whether the task lifecycle of the Tasks API allows `from -> to`; `false` for unknown statuses.
 #[wasm_bindgen(js_name = canTransition)]
 pub fn can_transition(
     #[wasm_bindgen(unchecked_param_type = "TaskStatus | (string & {})")] from: JsValue,

@@ -2,7 +2,14 @@
 //! (names matched case-insensitively), or nothing.
 
 use js_sys::{Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// What `parseEnvelope` and `Webhook#verify` take as headers.
+    #[wasm_bindgen(typescript_type = "Headers | Record<string, string>")]
+    pub type HeadersLike;
+}
 
 pub enum HeaderSource {
     Fetch(web_sys::Headers),

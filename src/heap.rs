@@ -83,7 +83,7 @@ unsafe impl<P: Pages> GlobalAlloc for Heap<P> {
         let size = 1usize << class;
         let aligned = |at: usize| at.checked_add(size - 1).map(|a| a & !(size - 1));
         let mut start = aligned(s.bump);
-        if start.and_then(|a| a.checked_add(size)).map_or(true, |last| last > s.end) {
+        if start.and_then(|a| a.checked_add(size)).is_none_or(|last| last > s.end) {
             let need = size.saturating_add(size).saturating_add(PAGE - 1) & !(PAGE - 1);
             let Some(base) = self.pages.grow(need) else { return null_mut() };
             if base != s.end {

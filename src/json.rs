@@ -5,25 +5,32 @@ use crate::core::envelope::{parse_envelope, Envelope};
 use crate::core::error::ApiError;
 use crate::core::json::JsonView;
 use crate::core::rate_limit::RateLimit;
-use js_sys::{Array, Object, Reflect};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 /// What every response is read by: the envelope's keys (`core::envelope`) and the rate-limit
 /// headers (`core::rate_limit`). Made JavaScript strings once, a lookup by one of them passes
-/// a reference instead of text for the glue to decode, ten times per response.
+/// a reference instead of text for the glue to decode, ten times per response. The browser
+/// build (no `client` feature) reads few responses, and makes each key when it needs it:
+/// the cache would be a twentieth of its size.
+#[cfg(feature = "client")]
 const KEYS: [&str; 14] = [
     "success", "data", "meta", "credits_used", "credits_remaining", "cursor", "has_more", "error", "code", "message", "docs",
     "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset",
 ];
 
+#[cfg(feature = "client")]
 thread_local! {
     static JS_KEYS: Vec<JsValue> = KEYS.iter().map(|k| JsValue::from_str(k)).collect();
 }
 
 /// `key` as a JavaScript string: one of `KEYS` made once, any other made now.
 pub fn key(key: &str) -> JsValue {
-    let known = KEYS.iter().position(|k| *k == key);
-    known.and_then(|i| JS_KEYS.with(|keys| keys.get(i).cloned())).unwrap_or_else(|| JsValue::from_str(key))
+    #[cfg(feature = "client")]
+    if let Some(known) = KEYS.iter().position(|k| *k == key).and_then(|i| JS_KEYS.with(|keys| keys.get(i).cloned())) {
+        return known;
+    }
+    JsValue::from_str(key)
 }
 
 impl JsonView for JsValue {
@@ -48,6 +55,7 @@ impl JsonView for JsValue {
 }
 
 /// `JSON.parse`, with "not JSON" as `None` rather than a `SyntaxError`.
+#[cfg(feature = "client")]
 pub fn parse(text: &str) -> Option<JsValue> {
     js_sys::JSON::parse(text).ok()
 }
@@ -79,10 +87,11 @@ pub fn scalar_text(v: &JsValue) -> Option<String> {
 }
 
 /// A plain object from key/value pairs. Setting a property on a fresh plain object cannot fail.
+#[cfg(feature = "client")]
 pub fn object(pairs: &[(&str, JsValue)]) -> JsValue {
-    let obj = Object::new();
+    let obj = js_sys::Object::new();
     for (key, value) in pairs {
-        let _ = Reflect::set(&obj, &JsValue::from_str(key), value);
+        let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(key), value);
     }
     obj.into()
 }

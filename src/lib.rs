@@ -1,12 +1,14 @@
 //! capx: the Capx API client for edge functions, Node and browsers, compiled to WebAssembly.
 //!
 //! `core` is pure Rust and holds every rule; the rest is the thin JavaScript-facing layer.
+//! Without the default `client` feature, the wasm is the browser build: `openActivityFeed`,
+//! `parseEnvelope`, `isTerminalStatus`, `canTransition`, `CapxError` and the types, no key.
 
 pub mod core;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "client"))]
 mod client;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "client"))]
 mod edge;
 #[cfg(target_arch = "wasm32")]
 mod error;
@@ -22,22 +24,22 @@ mod headers;
 mod json;
 #[cfg(target_arch = "wasm32")]
 mod options;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "client"))]
 mod pagination;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "client"))]
 mod resources;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "client"))]
 mod stream;
 #[cfg(target_arch = "wasm32")]
 mod sys;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "client"))]
 mod transport;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "client"))]
 mod types;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "client"))]
 mod webhook;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "client"))]
 pub use client::Capx;
 #[cfg(target_arch = "wasm32")]
 pub use exports::{can_transition, is_terminal_status, parse_envelope_js};

@@ -1,5 +1,7 @@
 //! Reading option bags handed in from JavaScript, where any value may have any type: a
 //! wrong one becomes `invalid_config` naming the option, never a trap or a silent default.
+// The browser build (no `client` feature) reads only `openActivityFeed`'s handlers.
+#![cfg_attr(not(feature = "client"), allow(dead_code))]
 
 use crate::core::error::ApiError;
 use crate::core::text::decimal;

@@ -1,17 +1,9 @@
 //! TypeScript shapes of the option bags, declared through tsify so that the `.d.ts` is
 //! generated, not written. They are read field by field in `options.rs`, never deserialized:
-//! the Rust field types only stand in.
+//! the Rust field types only stand in. All of them belong to the client (the `client` feature).
 #![allow(dead_code)]
 
 use tsify::Tsify;
-use wasm_bindgen::prelude::*;
-
-#[wasm_bindgen]
-extern "C" {
-    /// What `parseEnvelope` and `Webhook#verify` take as headers.
-    #[wasm_bindgen(typescript_type = "Headers | Record<string, string>")]
-    pub type HeadersLike;
-}
 
 #[derive(Tsify)]
 #[serde(rename_all = "camelCase")]

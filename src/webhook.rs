@@ -3,10 +3,10 @@
 use crate::core::error::{code, ApiError};
 use crate::core::webhook::{self as core_webhook, WebhookError, WebhookSecret, DEFAULT_TOLERANCE_SECS};
 use crate::core::json::JsonView;
-use crate::headers::HeaderSource;
+use crate::headers::{HeaderSource, HeadersLike};
 use crate::json;
 use crate::options::Bag;
-use crate::types::{HeadersLike, VerifyOptions};
+use crate::types::VerifyOptions;
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 

@@ -10,9 +10,10 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-// What the browser may load: the page, and the package's browser build. The package's Node
-// and workerd entries and its typings stay out, as would everything else in the repo.
-const PKG_FOR_BROWSER = ["browser.js", "capx.js", "capx_bg.wasm"];
+// What the browser may load: the page, and the package's browser build (one module, its wasm
+// inlined). The client, the package's Node and workerd entries and its typings stay out, as
+// would everything else in the repo.
+const PKG_FOR_BROWSER = ["browser.js"];
 
 /** Copies the static site into a fresh directory, as a deploy step would. */
 function stageAssets() {

@@ -1,14 +1,17 @@
 // End-to-end: the task board in headless Chromium, served by the edge function (workerd via
 // miniflare) in front of a capx-mock of its own. The steps share one page, in order, so the
-// last ones also prove that nothing before them needed a reload.
+// last ones also prove that nothing before them needed a reload. Last, the whole client
+// (capx/client) in a page of its own.
 // Run: node --test tests/e2e/   (after scripts/build.sh and cargo build --release -p capx-mock)
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { Capx } from "../../pkg/node.js";
@@ -229,7 +232,11 @@ test("no secret key in anything the server serves", STEP, async () => {
     }
   }
   for (const [path, status] of fetched) assert.equal(status, 200, `${path} is referenced or deployed but answers ${status}`);
-  for (const must of ["/", "/app.mjs", "/style.css", "/pkg/browser.js", "/pkg/capx.js", "/pkg/capx_bg.wasm"]) assert.ok(fetched.has(must), must);
+  for (const must of ["/", "/app.mjs", "/style.css", "/pkg/browser.js"]) assert.ok(fetched.has(must), must);
+  // The page loads no more of the package than its browser build: not the client's wasm.
+  const fromPkg = (paths) => paths.filter((p) => p.startsWith("/pkg/"));
+  assert.deepEqual(fromPkg(edge.assets), ["/pkg/browser.js"], "deployed from the package");
+  assert.deepEqual([...new Set(fromPkg(served.map((r) => new URL(r.url).pathname)))], ["/pkg/browser.js"], "loaded by the page from the package");
 
   // Every response the browser saw, API relays included.
   assert.ok(served.some((r) => r.url.includes("/api/companies/") && r.url.includes("/tasks")), "the browser used the proxy");
@@ -262,4 +269,39 @@ test("no secret key in anything the server serves", STEP, async () => {
   scan("the logs", Buffer.from(logs.join("")));
 
   assert.deepEqual(leaks, [], "the key reached the browser side or a log");
+});
+
+test("capx/client: the whole client in a page, with dangerouslyAllowBrowser, calls the API", STEP, async () => {
+  // The package's files from disk, from a server of their own; capx-mock answers CORS for
+  // any origin.
+  const server = createServer((req, res) => {
+    const { pathname } = new URL(req.url, "http://x");
+    if (pathname === "/") return res.end("<!doctype html><title>capx/client</title>");
+    const type = pathname.endsWith(".wasm") ? "application/wasm" : "text/javascript";
+    readFile(join(root, "pkg", basename(pathname))).then(
+      (body) => res.writeHead(200, { "content-type": type }).end(body),
+      () => res.writeHead(404).end(),
+    );
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const tab = await context.newPage();
+  try {
+    await tab.goto(`http://127.0.0.1:${server.address().port}/`);
+    const result = await tab.evaluate(async (baseUrl) => {
+      const { Capx, CapxError } = await import("/pkg/client.js");
+      let refused = null;
+      try {
+        new Capx({ apiKey: "capx_sk_test_clientpage" });
+      } catch (e) {
+        refused = e instanceof CapxError ? e.code : String(e);
+      }
+      const capx = new Capx({ apiKey: "capx_sk_test_clientpage", baseUrl, dangerouslyAllowBrowser: true });
+      const { status, data } = await capx.companies.list();
+      return { refused, status, list: Array.isArray(data) };
+    }, `${mock.origin}/v1`);
+    assert.deepEqual(result, { refused: "browser_key_exposure", status: 200, list: true });
+  } finally {
+    await tab.close();
+    server.close();
+  }
 });

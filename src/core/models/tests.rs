@@ -1,28 +1,16 @@
-//! Every JSON example in the seeds, read verbatim from `../shared/seeds/`, must round-trip
-//! through its model unchanged: a field the model lacks or invents fails the comparison.
+//! Every JSON example of the API reference's pages, copied verbatim into `tests/fixtures/`
+//! (where each comes from is noted there), must round-trip through its model unchanged: a
+//! field the model lacks or invents fails the comparison.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 use super::*;
 use crate::core::envelope::parse_envelope;
 use serde::de::DeserializeOwned;
 
-fn seed_examples(file: &str) -> Vec<Value> {
-    let path = format!("{}/../shared/seeds/{file}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let mut out = Vec::new();
-    let mut rest = text.as_str();
-    while let Some(start) = rest.find('{') {
-        let candidate = &rest[start..];
-        let mut stream = serde_json::Deserializer::from_str(candidate).into_iter::<Value>();
-        match stream.next() {
-            Some(Ok(value)) => {
-                out.push(value);
-                rest = &candidate[stream.byte_offset()..];
-            }
-            _ => rest = &candidate[1..],
-        }
-    }
-    out
+/// The `json` of each of a fixture's `examples`, in page order.
+fn examples(fixture: &str) -> Vec<Value> {
+    let doc: Value = serde_json::from_str(fixture).unwrap();
+    doc["examples"].as_array().unwrap().iter().map(|example| example["json"].clone()).collect()
 }
 
 fn round_trips<T: DeserializeOwned + Serialize>(value: &Value) -> T {
@@ -39,8 +27,8 @@ fn envelope_data<T: DeserializeOwned + Serialize>(value: &Value) -> T {
 }
 
 #[test]
-fn seed_000_examples() {
-    let ex = seed_examples("000_e27954a71e1fc8f8.txt");
+fn api_overview_examples() {
+    let ex = examples(include_str!("../../../tests/fixtures/api-overview.json"));
     assert_eq!(ex.len(), 5, "the overview has five parseable JSON examples");
     let company: Company = envelope_data(&ex[0]);
     assert_eq!(company.status, "running");
@@ -53,8 +41,8 @@ fn seed_000_examples() {
 }
 
 #[test]
-fn seed_004_examples() {
-    let ex = seed_examples("004_a96db8f7d425a424.txt");
+fn tasks_api_examples() {
+    let ex = examples(include_str!("../../../tests/fixtures/tasks-api.json"));
     assert_eq!(ex.len(), 10, "the tasks page has ten JSON examples");
     let create: CreateTaskParams = serde_json::from_value(ex[0].clone()).unwrap();
     assert_eq!(create.priority, Some(TaskPriority::High));
