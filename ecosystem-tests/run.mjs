@@ -8,6 +8,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } f
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { lock } from "./lib/lock.mjs";
 import { quickstart } from "./lib/readme.mjs";
 import { startRegistry } from "./lib/registry.mjs";
 import { run, start } from "./lib/exec.mjs";
@@ -25,6 +26,7 @@ if (chosen.length === 0) {
   process.exit(2);
 }
 
+const unlock = await lock(cache);
 const registry = await startRegistry(cache);
 const mock = start(join(root, "target/release/capx-mock"), ["--host", "127.0.0.1", "--port", "0", "--open-keys", "enterprise", "--heartbeat-ms", "100", "--fail-rate", "0", "--keepalive-ms", "1000", "--quiet"], {
   cwd: root,
@@ -50,6 +52,7 @@ try {
 } finally {
   mock.stop();
   await registry.close();
+  unlock();
 }
 for (const name of failures) console.log(`FAILED: ecosystem ${name}`);
 console.log(`ecosystem: ${passed} passed, ${failures.length} failed`);
