@@ -1,8 +1,12 @@
-// The matrix: one entry per project and tool version. `dir` is the project folder, `versions`
-// overrides its dependencies' versions, `variant` reaches its scripts as CAPX_ECOSYSTEM_VARIANT, and
-// `node` picks Node 22 or 24 (from the workspace's node22/node24 packages) over the current one.
-// `command` replaces `npm install` and `npm test`, for a project that installs capx itself;
-// `quickstarts` writes the README's quickstart for a runtime into the project before its test.
+// The matrix: one entry per project and tool version.
+// - `dir`: the project folder, copied over `base` (a folder of the repo it builds on) if given;
+// - `versions`: its dependencies' versions, overridden;
+// - `variant`: reaches its scripts as CAPX_ECOSYSTEM_VARIANT;
+// - `node`: Node 22 or 24 (the workspace's node22/node24 packages) instead of this one;
+// - `install: false`: no `npm install` (the project installs capx its own way);
+// - `test`: what runs instead of `npm test`;
+// - `helpers`: files of lib/ copied into the project;
+// - `quickstarts`: the README's quickstart for a runtime, written into the project.
 const nextEdge = { dir: "vercel-edge", quickstarts: { "app/api/quickstart/route.ts": "Vercel Edge" } };
 
 export const PROJECTS = [
@@ -10,9 +14,10 @@ export const PROJECTS = [
   { name: "node-ts-cjs", dir: "node-ts-cjs" },
   { name: "ts-min", dir: "ts-min" },
   { name: "node-bundled", dir: "node-bundled" },
-  { name: "deno", dir: "deno", command: ["deno", ["task", "test"]] },
-  { name: "bun", dir: "bun", command: ["npm", ["test", "--silent"]] },
-  { name: "cloudflare-worker", dir: "cloudflare-worker", node: "22", quickstarts: { "src/quickstart.ts": "Cloudflare Workers" } },
+  { name: "deno", dir: "deno", install: false, test: ["deno", ["task", "test"]] },
+  { name: "bun", dir: "bun", install: false },
+  { name: "cloudflare-worker", dir: "cloudflare-worker", node: "22", helpers: ["wrangler-dev.mjs"], quickstarts: { "src/quickstart.ts": "Cloudflare Workers" } },
+  { name: "demo-board", dir: "demo-board", base: "../www", node: "22", helpers: ["wrangler-dev.mjs"], test: ["node", ["test.mjs"]] },
   { name: "vercel-edge:next15", ...nextEdge, versions: { next: "15.5.29" } },
   { name: "vercel-edge:next16", ...nextEdge, versions: { next: "16.5.0" } },
   { name: "vercel-edge:next16-webpack", ...nextEdge, versions: { next: "16.5.0" }, variant: "webpack" },

@@ -65,9 +65,10 @@ async function runProject(project, { registry: registryUrl, mockOrigin }) {
   // What the last run copied or built goes; its node_modules, but for capx, stays.
   for (const entry of readdirSync(work)) if (entry !== "node_modules") rmSync(join(work, entry), { recursive: true, force: true });
   for (const stale of ["capx", ".package-lock.json"]) rmSync(join(work, "node_modules", stale), { recursive: true, force: true });
-  cpSync(join(here, project.dir), work, { recursive: true });
+  for (const dir of [project.base, project.dir]) if (dir) cpSync(join(here, dir), work, { recursive: true });
   mkdirSync(join(work, "src"), { recursive: true });
   cpSync(join(here, "lib/flow.ts"), join(work, "src/flow.ts"));
+  for (const helper of project.helpers ?? []) cpSync(join(here, "lib", helper), join(work, helper));
   if (project.versions) {
     const manifest = JSON.parse(readFileSync(join(work, "package.json"), "utf8"));
     for (const [name, version] of Object.entries(project.versions)) {
@@ -96,11 +97,10 @@ async function runProject(project, { registry: registryUrl, mockOrigin }) {
     CAPX_ECOSYSTEM_VARIANT: project.variant ?? "",
     CHROMIUM_PATH: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
   };
-  if (project.command) return run(...project.command, { cwd: work, env });
-  await run("npm", ["install", "--prefer-online", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: work, env });
+  if (project.install !== false) await run("npm", ["install", "--prefer-online", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: work, env });
   for (const [file, runtime] of Object.entries(project.quickstarts ?? {})) {
     mkdirSync(dirname(join(work, file)), { recursive: true });
     writeFileSync(join(work, file), quickstart(join(work, "node_modules/capx/README.md"), runtime));
   }
-  await run("npm", ["test", "--silent"], { cwd: work, env });
+  await run(...(project.test ?? ["npm", ["test", "--silent"]]), { cwd: work, env });
 }

@@ -1,29 +1,35 @@
-// Runs the edge function (www/worker.mjs) in workerd through miniflare on a real port.
+// Runs the edge function (www/worker.mjs, bundled as wrangler would) in workerd through
+// miniflare on a real port, with the static files staged as the deploy stages them.
 //   node www/serve.mjs [--port 8787]       (env: CAPX_API_KEY, CAPX_MOCK_ORIGIN or CAPX_BASE_URL)
 // or, from a test: const edge = await startEdge({ apiKey, baseUrl }); ...; await edge.close();
 import { Miniflare } from "miniflare";
+import { build } from "esbuild";
 import { createServer } from "node:net";
-import { cpSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { stageAssets } from "./assets.mjs";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
+const here = fileURLToPath(new URL(".", import.meta.url));
 
-// What the browser may load: the page, and the package's browser build (one module, its wasm
-// inlined). The client, the package's Node and workerd entries and its typings stay out, as
-// would everything else in the repo.
-const PKG_FOR_BROWSER = ["browser.js"];
-
-/** Copies the static site into a fresh directory, as a deploy step would. */
-function stageAssets() {
-  const dir = mkdtempSync(join(tmpdir(), "capx-www-"));
-  cpSync(join(root, "www/public"), dir, { recursive: true });
-  for (const name of PKG_FOR_BROWSER) cpSync(join(root, "pkg", name), join(dir, "pkg", name), { recursive: true });
-  return dir;
+/** Bundles worker.mjs with capx resolved by name, as wrangler does: the workerd entry, its
+ * wasm a file beside the bundle that workerd receives as a compiled module. */
+async function bundleWorker(dir) {
+  await build({
+    entryPoints: [join(here, "worker.mjs")],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "browser"],
+    loader: { ".wasm": "copy" },
+    outdir: dir,
+    logLevel: "error",
+  });
+  return join(dir, "worker.js");
 }
 
-/** Every path the asset directory serves, e.g. ["/index.html", "/pkg/capx_bg.wasm", ...]. */
+/** Every path the asset directory serves, e.g. ["/index.html", "/pkg/browser.js", ...]. */
 function listAssets(dir, sub = dir) {
   return readdirSync(sub).flatMap((name) => {
     const path = join(sub, name);
@@ -33,14 +39,17 @@ function listAssets(dir, sub = dir) {
 
 export async function startEdge({ apiKey, baseUrl, port = 0, host = "127.0.0.1" }) {
   if (!apiKey || !baseUrl) throw new Error("startEdge needs apiKey and baseUrl");
-  const assetDir = stageAssets();
+  // The deploy as wrangler would make it: the static files, and the Worker bundled.
+  const staged = mkdtempSync(join(tmpdir(), "capx-www-"));
   // miniflare exits the process itself on SIGINT/SIGTERM: remove the copy on any exit.
-  const cleanUp = () => rmSync(assetDir, { recursive: true, force: true });
+  const cleanUp = () => rmSync(staged, { recursive: true, force: true });
   process.once("exit", cleanUp);
+  const assetDir = stageAssets(join(staged, "assets"));
+  const scriptPath = await bundleWorker(join(staged, "worker"));
   const mf = new Miniflare({
     modules: true,
-    scriptPath: join(root, "www/worker.mjs"),
-    modulesRoot: root,
+    scriptPath,
+    modulesRoot: join(staged, "worker"),
     // The package's wasm arrives as a compiled module, as wrangler bundles it for Workers.
     modulesRules: [
       { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },

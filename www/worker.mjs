@@ -1,7 +1,7 @@
 // The demo's edge function: a Cloudflare Worker that serves the task board and relays the
 // page's API calls to Capx with the key from its env. The key stays here; the page only
 // ever talks to /api on this origin.
-import { Capx, CapxError, createEdgeHandler } from "../pkg/workerd.js";
+import { Capx, CapxError, createEdgeHandler } from "capx";
 
 // Exactly what the board needs. Creating tasks and companies is opt-in on purpose: the
 // default list is read + approve/reject only.

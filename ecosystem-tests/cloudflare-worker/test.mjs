@@ -1,42 +1,10 @@
 // After `wrangler deploy --dry-run` has bundled the Worker into dist/, `wrangler dev` runs it in
 // workerd: the client's flow, the edge proxy as a page would call it, then the README's quickstart.
-import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
-import { createServer } from "node:net";
+import { withDev } from "./wrangler-dev.mjs";
 
-const { CAPX_API_KEY, CAPX_BASE_URL } = process.env;
+const { CAPX_API_KEY } = process.env;
 if (!readdirSync("dist").some((f) => f.endsWith(".wasm"))) throw new Error("the bundle in dist/ does not hold capx's wasm");
-
-/** `wrangler dev` on `script` (the project's main by default) until `use(origin)` settles. */
-async function withDev(script, use) {
-  const port = await new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port: free } = probe.address();
-      probe.close(() => resolve(free));
-    });
-  });
-  const vars = ["--var", `CAPX_API_KEY:${CAPX_API_KEY}`, "--var", `CAPX_BASE_URL:${CAPX_BASE_URL}`];
-  const dev = spawn("wrangler", ["dev", ...(script ? [script] : []), "--ip", "127.0.0.1", "--port", String(port), ...vars], {
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  let log = "";
-  try {
-    await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`wrangler dev did not start:\n${log}`)), 90_000);
-      const take = (chunk) => {
-        log += chunk;
-        if (/Ready on http/.test(log)) resolve(clearTimeout(timer));
-      };
-      dev.stdout.on("data", take);
-      dev.stderr.on("data", take);
-      dev.on("close", (code) => reject(new Error(`wrangler dev exited with ${code}:\n${log}`)));
-    });
-    await use(`http://127.0.0.1:${port}`);
-  } finally {
-    process.kill(-dev.pid, "SIGKILL");
-  }
-}
 
 await withDev(null, async (origin) => {
   const flow = await fetch(`${origin}/flow`);
