@@ -16,7 +16,7 @@ extern "C" {
 }
 
 fn lib() -> JsValue {
-    let client: JsValue = capx::Capx::new(tsify::Ts::new_unchecked(capx_options())).map(Into::into).unwrap_or(JsValue::UNDEFINED);
+    let client: JsValue = capx::Capx::new(Some(tsify::Ts::new_unchecked(capx_options()))).map(Into::into).unwrap_or(JsValue::UNDEFINED);
     let error = capx::parse_envelope_js(200.into(), "".into(), None).err().unwrap_or(JsValue::UNDEFINED);
     let get = |v: &JsValue, k: &str| Reflect::get(v, &k.into()).unwrap_or(JsValue::UNDEFINED);
     let parse = Closure::<dyn Fn(JsValue, JsValue, JsValue) -> Result<JsValue, JsValue>>::new(|s, b, h: JsValue| {

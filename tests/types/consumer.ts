@@ -60,8 +60,10 @@ export async function consumer(): Promise<string[]> {
   capx.companies.activity("co_1", { signal: "stop" });
   // @ts-expect-error: the edge handler's allow-list is a list of strings
   createEdgeHandler(capx, { allow: "GET /companies" });
-  // @ts-expect-error: apiKey is required
-  new Capx({});
+  // @ts-expect-error: apiKey is a string (left out, it comes from CAPX_API_KEY)
+  new Capx({ apiKey: 42 });
+  const fromEnvironment: Capx = new Capx();
+  titles.push(String(fromEnvironment));
   // @ts-expect-error: priority is a union of four strings
   await capx.tasks.create("co_1", { title: "t", priority: "urgent" });
   // @ts-expect-error: title is required
