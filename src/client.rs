@@ -138,11 +138,13 @@ fn default_headers(bag: &Bag) -> Result<Vec<(String, String)>, ApiError> {
     Ok(headers)
 }
 
-/// `JSON.stringify` of a request body; a value it cannot encode is the caller's error.
-pub fn stringify(body: &JsValue) -> Result<String, ApiError> {
+/// `JSON.stringify` of a request body, left a JavaScript string; a value it cannot encode
+/// is the caller's error.
+pub fn stringify(body: &JsValue) -> Result<JsValue, ApiError> {
     js_sys::JSON::stringify(body)
         .ok()
-        .and_then(|s| s.as_string())
+        .map(JsValue::from)
+        .filter(JsValue::is_string)
         .ok_or_else(|| ApiError::invalid_config("the request body cannot be encoded as JSON"))
 }
 

@@ -65,7 +65,9 @@ pub struct Call {
     pub path: String,
     /// `?a=b` or empty.
     pub query: String,
-    pub body: Option<String>,
+    /// The JSON text (a JavaScript string, or the edge proxy's bytes), never copied into
+    /// wasm memory.
+    pub body: Option<JsValue>,
     pub options: CallOptions,
 }
 
@@ -124,7 +126,7 @@ impl Transport {
         }
         headers.extend_from_slice(extra_headers);
         let timeout = call.options.timeout_ms.unwrap_or(self.timeout_ms);
-        let (headers, body, signal) = (lines(headers), call.body.as_deref(), call.options.signal.as_ref());
+        let (headers, body, signal) = (lines(headers), call.body.as_ref(), call.options.signal.as_ref());
         let node_http = read_body && self.node_http;
         let promise = if node_http {
             sys::node_attempt(call.method, &self.base_url, &path, fixed, &headers, body, timeout, signal)
