@@ -33,15 +33,28 @@ export function proxyAttackCases({ Capx, createEdgeHandler }, { mockOrigin, host
     };
     const mockLog = async () =>
       (await (await fetch(`${mockOrigin}/__mock/requests`, { headers: { Authorization: `Bearer ${key}` } })).json()).requests;
-    return { key, capx, call, read, mockLog };
+    return { key, capx, handler, call, read, mockLog };
   };
   const stolen = async () => (await (await fetch(`${otherOrigin}/__stolen`)).json());
   const refusedRows = async (rows, options) => {
-    const { call, read, mockLog } = setup(`${mockOrigin}/v1`, options);
+    const { handler, read, mockLog } = setup(`${mockOrigin}/v1`, options);
     for (const [method, path, init, status, code] of rows) {
-      const res = await call(method, path, init);
+      let request;
+      try {
+        request = new Request(`${edge}${path}`, { method, ...init });
+      } catch (e) {
+        // A runtime that refuses to make such a request at all (workerd's older
+        // compatibility dates refuse a lowercase "patch") needs no proxy to refuse it.
+        ok(e instanceof TypeError, String(e));
+        continue;
+      }
+      const res = await handler(request);
       const { body } = await read(res);
-      eq([res.status, body?.success, body?.error?.code], [status, false, code], `${method} ${path}`);
+      // Where URL parsers differ (WHATWG's removes dot segments, "%2e%2e" and "\\" included;
+      // workerd's older compatibility dates keep them as sent), the row names both
+      // refusals it accepts.
+      const expected = Array.isArray(status) ? status : [[status, code]];
+      ok(expected.some(([s, c]) => res.status === s && body?.error?.code === c && body.success === false), `${method} ${path}: got ${res.status} ${JSON.stringify(body)}`);
     }
     eq((await mockLog()).length, 0, "nothing reached Capx");
   };
@@ -61,12 +74,12 @@ export function proxyAttackCases({ Capx, createEdgeHandler }, { mockOrigin, host
         ["GET", "/api/companies//tasks", {}, 403, "forbidden"],
         ["GET", "/api/companies/co_1/tasks/", {}, 403, "forbidden"],
         ["GET", "/api/companies/%2e%2e/__mock/account", {}, 403, "forbidden"],
-        ["GET", "/api/%2e%2e/__mock/account", {}, 404, "not_found"],
+        ["GET", "/api/%2e%2e/__mock/account", {}, [[404, "not_found"], [403, "forbidden"]]],
         ["GET", "/api/companies/..%5c..%5c__mock%5caccount", {}, 403, "forbidden"],
         ["GET", "/api/companies/co_1%00/tasks", {}, 403, "forbidden"],
         ["GET", "/api/companies/co_1%0d%0aX-Injected:%201/tasks", {}, 403, "forbidden"],
-        ["GET", "/api/companies\\..\\..\\__mock\\account", {}, 404, "not_found"],
-        ["GET", "/api/companies/co_1/../../__mock/account", {}, 403, "forbidden"],
+        ["GET", "/api/companies\\..\\..\\__mock\\account", {}, [[404, "not_found"], [403, "forbidden"]]],
+        ["GET", "/api/companies/co_1/../../__mock/account", {}, [[403, "forbidden"], [400, "invalid_request"]]],
         ["GET", "/apix/companies", {}, 404, "not_found"],
       ])],
     ["attacks on methods: only the allow-list's, in any letter case", () =>
