@@ -112,11 +112,12 @@ impl Proxy {
             return Err(kind.err().unwrap_or_else(|| ApiError::new(code::INVALID_RESPONSE, "Capx answered with a body that cannot be relayed").with_status(502)));
         };
         let upstream = response.headers();
-        let headers: Vec<(&str, JsValue)> = RELAYED_HEADERS
-            .iter()
-            .filter_map(|name| Some((*name, sys::header(&upstream, &(*name).into()).filter(|v| relayable(name, v))?.into())))
-            .chain([("content-type", content_type.into())])
-            .collect();
+        let mut headers: Vec<(&str, JsValue)> = vec![("content-type", content_type.into())];
+        for name in RELAYED_HEADERS {
+            if let Some(value) = sys::header(&upstream, &name.into()).filter(|v| relayable(name, v)) {
+                headers.push((name, value.into()));
+            }
+        }
         Ok(sys::response(status, &json::object(&headers), &body))
     }
 
@@ -124,7 +125,7 @@ impl Proxy {
     /// 403 on anything else, a throw or a rejection.
     async fn authorize(&self, request: &Request, plan: &Plan<'_>) -> Result<Option<String>, ApiError> {
         let Some(hook) = &self.authorize else { return Ok(None) };
-        let params: Vec<(&str, JsValue)> = plan.params.iter().map(|(k, v)| (k.as_str(), v.as_str().into())).collect();
+        let params: Vec<(&str, JsValue)> = plan.params.iter().map(|(k, v)| (*k, (*v).into())).collect();
         let route = json::object(&[
             ("pattern", plan.route.pattern.as_str().into()),
             ("method", plan.method.into()),

@@ -36,7 +36,7 @@ pub struct Incoming<'a> {
 }
 
 #[derive(Debug, PartialEq, Eq)]
-pub struct Plan<'r> {
+pub struct Plan<'a> {
     pub method: &'static str,
     /// Relative to `baseUrl`, as `request()` takes it.
     pub path: String,
@@ -44,8 +44,8 @@ pub struct Plan<'r> {
     pub query: String,
     pub streaming: bool,
     /// The allow-list entry that let the request through, and its `:param` values.
-    pub route: &'r Route,
-    pub params: Vec<(String, String)>,
+    pub route: &'a Route,
+    pub params: Vec<(&'a str, &'a str)>,
 }
 
 impl Rules {
@@ -59,7 +59,7 @@ impl Rules {
         Ok(Self { prefix: prefix.trim_end_matches('/').to_owned(), allow, allow_origins })
     }
 
-    pub fn plan(&self, request: &Incoming) -> Result<Plan<'_>, ApiError> {
+    pub fn plan<'a>(&'a self, request: &Incoming<'a>) -> Result<Plan<'a>, ApiError> {
         let (origin, pathname, query) = split_url(request.url);
         let not_found = || ApiError::new("not_found", "no such route on this proxy").with_status(404);
         let rest = pathname.strip_prefix(self.prefix.as_str()).ok_or_else(not_found)?;
@@ -86,7 +86,6 @@ impl Rules {
             query.push(if query.is_empty() { '?' } else { '&' });
             query.push_str("stream=true");
         }
-        let params = params.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
         Ok(Plan { method, path, query, streaming, route, params })
     }
 }
@@ -95,7 +94,7 @@ impl Rules {
 fn split_url(url: &str) -> (&str, &str, &str) {
     let url = url.split('#').next().unwrap_or_default();
     let authority_at = find(url, "://").map_or(0, |i| i + 3);
-    let path_at = url.get(authority_at..).and_then(|rest| rest.find(['/', '?'])).map_or(url.len(), |i| authority_at + i);
+    let path_at = url.get(authority_at..).and_then(|rest| rest.bytes().position(|b| b == b'/' || b == b'?')).map_or(url.len(), |i| authority_at + i);
     let (origin, path_and_query) = (url.get(..path_at).unwrap_or_default(), url.get(path_at..).unwrap_or_default());
     let (path, query) = match path_and_query.find('?') {
         Some(i) => (path_and_query.get(..i).unwrap_or_default(), path_and_query.get(i..).unwrap_or_default()),
@@ -202,8 +201,8 @@ pub fn redirect_refused(location: Option<&str>) -> ApiError {
 fn origin_of(url: &str) -> Option<String> {
     let authority_at = if url.starts_with("//") { 2 } else { find(url, "://")? + 3 };
     let rest = url.get(authority_at..)?;
-    let authority = rest.get(..rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len()))?;
-    let host = authority.rsplit('@').next().unwrap_or_default();
+    let authority = rest.get(..rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#' | b'\\')).unwrap_or(rest.len()))?;
+    let host = authority.bytes().rposition(|b| b == b'@').and_then(|at| authority.get(at + 1..)).unwrap_or(authority);
     Some([url.get(..authority_at)?, host].concat())
 }
 
@@ -244,7 +243,7 @@ mod tests {
         let rules = rules();
         let plan = rules.plan(&get("https://edge.example/api/companies/co_1/tasks?status=pending&limit=5#top", None)).unwrap();
         assert_eq!((plan.method, plan.path.as_str(), plan.query.as_str(), plan.streaming), ("GET", "/companies/co_1/tasks", "?status=pending&limit=5", false));
-        assert_eq!((plan.route.pattern.as_str(), plan.params.as_slice()), ("GET /companies/:companyId/tasks", &[("companyId".to_owned(), "co_1".to_owned())][..]));
+        assert_eq!((plan.route.pattern.as_str(), plan.params.as_slice()), ("GET /companies/:companyId/tasks", &[("companyId", "co_1")][..]));
     }
 
     #[test]
@@ -326,6 +325,7 @@ mod tests {
         assert!(alice != bob && alice.len() == 64 && is_idempotency_key(&alice));
         assert_eq!(upstream_idempotency_key(Some("k1"), Some("alice")).unwrap(), alice, "stable, so retries replay");
         assert_ne!(upstream_idempotency_key(Some("1"), Some("alice:")), upstream_idempotency_key(Some(":1"), Some("alice")));
+        assert_eq!(alice, "aa88580323c78c7b2ec8dc5b9259a664f0c8eaa7f2206f6483798ffd761a326a", "SHA-256 of the caller, a NUL and the key");
     }
 
     #[test]

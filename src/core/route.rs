@@ -58,7 +58,7 @@ impl Route {
         }
         // Every segment is one plain, non-empty segment: `//`, a trailing `/` and a part that
         // another server might read differently match nothing.
-        let mut parts = path.strip_prefix('/')?.split('/');
+        let mut parts = path.strip_prefix("/")?.split('/');
         let mut params = Vec::new();
         for segment in &self.segments {
             let part = parts.next().filter(|p| is_plain_segment(p))?;
