@@ -41,12 +41,13 @@ pub fn create_edge_handler(capx: &Capx, options: Option<Ts<EdgeHandlerOptions>>)
     let allow_origins = bag.string_list("allowOrigins")?.unwrap_or_default();
     let rules = Rules::new(&bag.string("prefix")?.unwrap_or_default(), bag.string_list("allow")?.as_deref(), allow_origins)?;
     let transport = capx.transport();
+    let redactor = sys::redactor(&transport.api_key.read());
     let proxy = Rc::new(Proxy {
         rules,
         max_body_bytes: bag.integer("maxBodyBytes", 0, u32::MAX)?.unwrap_or(DEFAULT_MAX_BODY_BYTES),
         body_timeout_ms: bag.integer("bodyTimeoutMs", 1, MAX_TIMEOUT_MS)?.unwrap_or(DEFAULT_BODY_TIMEOUT_MS),
         authorize: bag.function("authorize")?,
-        redactor: sys::redactor(&transport.api_key),
+        redactor,
         transport,
     });
     let handler = Closure::<dyn Fn(Request) -> Promise>::new(move |request: Request| {
@@ -145,7 +146,7 @@ impl Proxy {
 
     /// Errors leave the proxy as the API's own envelope, so the page handles one format.
     fn error_response(&self, err: ApiError) -> JsValue {
-        let err = for_the_page(err, &self.transport.api_key);
+        let err = for_the_page(err, &self.transport.api_key.read());
         let status = err.status.unwrap_or(match err.code.as_str() {
             code::TIMEOUT => 504,
             code::ABORTED => 499,

@@ -105,3 +105,21 @@ test("a 64 MiB body allowed through never enters wasm memory", { skip }, async (
   assert.equal(res.status, 404, "relayed: the hostile upstream knows no such mode");
   flat(start);
 });
+
+test("free() zeroes the key in wasm memory, also behind a proxy made from the client", () => {
+  const key = `capx_sk_test_wipe${Math.random().toString(36).slice(2)}`;
+  const bytes = new TextEncoder().encode(key);
+  const copies = () => {
+    const heap = new Uint8Array(wasmMemory.buffer);
+    let found = 0;
+    for (let at = heap.indexOf(bytes[0]); at >= 0; at = heap.indexOf(bytes[0], at + 1)) {
+      if (bytes.every((b, i) => heap[at + i] === b)) found++;
+    }
+    return found;
+  };
+  const client = new Capx({ apiKey: key, baseUrl: "http://127.0.0.1:9/v1" });
+  assert.equal(copies(), 1, "one copy while the client lives: those made for its headers are zeroed");
+  createEdgeHandler(client, { prefix: "/api" });
+  client.free();
+  assert.equal(copies(), 0, "none after free()");
+});
