@@ -55,6 +55,7 @@ export function redactor(key) {
     : Object.fromEntries(Object.entries(v).map(([name, x]) => [text(name), value(x)]));
   const json = (s) => JSON.stringify(value(JSON.parse(s)));
   return {
+    text,
     // The JSON text re-written from its parsed value, or undefined when it is not JSON
     // (or nested beyond what the engine's stack allows).
     json(s) {

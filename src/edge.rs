@@ -146,7 +146,7 @@ impl Proxy {
 
     /// Errors leave the proxy as the API's own envelope, so the page handles one format.
     fn error_response(&self, err: ApiError) -> JsValue {
-        let err = for_the_page(err, &self.transport.api_key.read());
+        let err = for_the_page(err);
         let status = err.status.unwrap_or(match err.code.as_str() {
             code::TIMEOUT => 504,
             code::ABORTED => 499,
@@ -154,7 +154,8 @@ impl Proxy {
         });
         let error = json::object(&[
             ("code", err.code.as_str().into()),
-            ("message", err.message.as_str().into()),
+            // A redirect's origin, say, could hold the key.
+            ("message", self.redactor.text(&err.message)),
             ("docs", err.docs.as_deref().map_or(JsValue::NULL, Into::into)),
         ]);
         let body = json::object(&[("success", false.into()), ("error", error)]);

@@ -123,6 +123,10 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn json(this: &Redactor, text: &JsValue) -> JsValue;
 
+    /// `text` with the key taken out.
+    #[wasm_bindgen(method)]
+    pub fn text(this: &Redactor, text: &str) -> JsValue;
+
     /// An event stream re-written event by event, the key out of every field.
     #[wasm_bindgen(method)]
     pub fn events(this: &Redactor, body: &web_sys::ReadableStream) -> web_sys::ReadableStream;

@@ -161,6 +161,9 @@ export function proxyAttackCases({ Capx, createEdgeHandler }, { mockOrigin, host
       const res = await call("GET", "/api/companies/redirect-302-userinfo");
       const { body } = await read(res);
       ok(res.status === 502 && body.error.message.includes(otherOrigin), body.error.message);
+      // A Location whose host holds the key: named, with the key taken out (read() checks).
+      const keyHost = await call("GET", "/api/companies/redirect-302-keyhost");
+      ok((await read(keyHost)).body.error.message.includes("[redacted]."), "the origin is named, redacted");
       eq(await stolen(), [], "nothing reached the other origin");
     }],
     ["echoes of the key: headers are relayed only when their values have their form", async () => {
