@@ -66,7 +66,7 @@ export function redactor(key) {
       }
     },
     // An event stream re-written event by event (see `eventRewriter`).
-    events: (body) => body.pipeThrough(eventRewriter(json, text)),
+    events: (body) => body.pipeThrough(eventRewriter(value, text)),
   };
 }
 
@@ -75,7 +75,7 @@ export function redactor(key) {
 // out; `id`, `event` and `retry` and comments with the key taken out; other fields, which
 // every reader ignores, dropped; an event cut off by the end of the stream dropped, as a
 // reader drops it. Lines end at CR, LF or CRLF, also split across chunks.
-function eventRewriter(json, text) {
+function eventRewriter(value, text) {
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   let rest = "";
@@ -84,14 +84,16 @@ function eventRewriter(json, text) {
   let data = null;
   let dataAt = 0;
   let size = 0;
+  // Data that is not JSON has the key's text taken out (no reader parses it into the key);
+  // JSON that cannot be re-written (nested beyond the stack) ends the stream instead.
   const dataLines = (d) => {
-    let out;
+    let parsed;
     try {
-      out = json(d);
+      parsed = JSON.parse(d);
     } catch {
-      out = text(d);
+      return text(d).split("\n").map((l) => `data: ${l}`);
     }
-    return out.split("\n").map((l) => `data: ${l}`);
+    return [`data: ${JSON.stringify(value(parsed))}`];
   };
   const line = (l, out) => {
     if (l === "") {

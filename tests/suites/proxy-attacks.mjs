@@ -185,7 +185,7 @@ export function proxyAttackCases({ Capx, createEdgeHandler }, { mockOrigin, host
     }],
     ["echoes of the key: other charsets and types are refused, not relayed", async () => {
       const { call, read } = setup(`${hostileOrigin}/v1`);
-      for (const mode of ["utf16", "latin1", "html"]) {
+      for (const mode of ["utf16", "latin1", "html", "deep-json"]) {
         const res = await call("GET", `/api/companies/${mode}`);
         eq([res.status, (await read(res)).body.error.code], [502, "invalid_response"], mode);
       }
@@ -204,6 +204,17 @@ export function proxyAttackCases({ Capx, createEdgeHandler }, { mockOrigin, host
           `data: not json [redacted]\ndata: line two \\u0063${key.slice(1)}\n\n` +
           'id: 7\ndata: {"type":"agent.heartbeat","[redacted]":1}\n\n', mode);
       }
+    }],
+    ["echoes of the key: an event whose data cannot be re-written ends the stream, not relayed as it came", async () => {
+      const { key, call } = setup(`${hostileOrigin}/v1`);
+      const res = await call("GET", "/api/companies/sse-deep/activity", { headers: { Accept: "text/event-stream" } });
+      const reader = res.body.getReader();
+      let text = "";
+      try {
+        for (let r = await reader.read(); !r.done; r = await reader.read()) text += new TextDecoder().decode(r.value);
+        ok(false, "the stream ended without an error");
+      } catch {}
+      ok(text.startsWith('data: {"type":"x"}\n\n') && !text.includes(key.slice(1)), text.slice(0, 200));
     }],
     ["connection errors are opaque: no upstream address or runtime message reaches the page", async () => {
       const { call, read } = setup("http://127.0.0.1:9/v1");
