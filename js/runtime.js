@@ -138,7 +138,9 @@ export const failure = {
 // link to the signal stays, so that aborting still cancels the body, until detach() is
 // called; rejects with a `failure`.
 export async function attempt(fetchFn, method, url, fixedHeaders, headerLines, body, timeoutMs, signal, readBody) {
-  const init = { method, headers: headerObject(headerLines, { ...fixedHeaders }) };
+  // Capx does not redirect: a 3xx comes back as it is, and the key, the body and the
+  // Idempotency-Key go nowhere but baseUrl.
+  const init = { method, headers: headerObject(headerLines, { ...fixedHeaders }), redirect: "manual" };
   if (body !== undefined) init.body = body;
   if (signal?.aborted) throw failure.unsent;
   const deadline = signal || !readBody || !shareDeadlines ? ownDeadline(timeoutMs, signal) : sharedDeadline(timeoutMs);

@@ -2,6 +2,7 @@
 
 use crate::core::error::{code, ApiError};
 use crate::core::request::{check_api_key, check_default_header, check_relative_path, normalize_base_url, normalize_method, query_string, DEFAULT_BASE_URL};
+use crate::core::secret::Secret;
 use crate::core::throttle::Throttle;
 use crate::options::Bag;
 use crate::resources::{Companies, Tasks};
@@ -86,6 +87,13 @@ impl Capx {
     }
 }
 
+/// `free()`, or the garbage collector, zeroes the key in wasm memory (see `core::secret`).
+impl Drop for Capx {
+    fn drop(&mut self) {
+        self.transport.api_key.wipe();
+    }
+}
+
 impl Capx {
     /// The key stays inside: only the edge proxy shares the transport.
     pub(crate) fn transport(&self) -> Rc<Transport> {
@@ -112,7 +120,7 @@ fn configure(options: Option<JsValue>) -> Result<Transport, ApiError> {
     let transport = Transport {
         json_headers: fixed_headers(&defaults, &api_key, "application/json"),
         stream_headers: fixed_headers(&defaults, &api_key, EVENT_STREAM),
-        api_key,
+        api_key: Secret::new(api_key),
         base_url,
         max_retries,
         timeout_ms,
@@ -138,11 +146,13 @@ fn default_headers(bag: &Bag) -> Result<Vec<(String, String)>, ApiError> {
     Ok(headers)
 }
 
-/// `JSON.stringify` of a request body; a value it cannot encode is the caller's error.
-pub fn stringify(body: &JsValue) -> Result<String, ApiError> {
+/// `JSON.stringify` of a request body, left a JavaScript string; a value it cannot encode
+/// is the caller's error.
+pub fn stringify(body: &JsValue) -> Result<JsValue, ApiError> {
     js_sys::JSON::stringify(body)
         .ok()
-        .and_then(|s| s.as_string())
+        .map(JsValue::from)
+        .filter(JsValue::is_string)
         .ok_or_else(|| ApiError::invalid_config("the request body cannot be encoded as JSON"))
 }
 

@@ -1,19 +1,23 @@
 //! `createEdgeHandler`: the user's own edge function relays allow-listed routes to Capx with
 //! the server-held key, so a page never needs the key. What to relay is decided by
-//! `core::proxy`; this is the I/O around it. The caller's credentials stay out of the
-//! upstream request, and the key stays out of every response.
+//! `core::proxy`; this is the I/O around it. Bodies go through js/proxy.js and never enter
+//! wasm memory; the caller's credentials stay out of the upstream request, and the key stays
+//! out of every response.
 
 use crate::client::Capx;
 use crate::core::error::{code, ApiError};
-use crate::core::proxy::{Rules, RELAYED_HEADERS};
-use crate::core::request::{is_idempotency_key, is_mutating};
-use crate::core::text::{decimal, replace_all};
+use crate::core::proxy::{
+    body_error, body_kind, check_content_length, for_the_page, redirect_refused, relayable, upstream_idempotency_key, BodyKind, Incoming, Plan, Rules,
+    DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, RELAYED_HEADERS,
+};
+use crate::core::request::is_mutating;
+use crate::core::text::decimal;
 use crate::json;
 use crate::options::Bag;
-use crate::sys;
-use crate::transport::{content_type, new_uuid, read_text, Call, CallOptions, Reply, Transport, EVENT_STREAM};
+use crate::sys::{self, Redactor};
+use crate::transport::{content_type, new_uuid, read_text, Call, CallOptions, Transport, MAX_TIMEOUT_MS};
 use crate::types::EdgeHandlerOptions;
-use js_sys::Promise;
+use js_sys::{Function, Promise};
 use std::rc::Rc;
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
@@ -23,6 +27,10 @@ use web_sys::Request;
 struct Proxy {
     transport: Rc<Transport>,
     rules: Rules,
+    max_body_bytes: u32,
+    body_timeout_ms: u32,
+    authorize: Option<Function>,
+    redactor: Redactor,
 }
 
 /// Returns `(request: Request) => Promise<Response>` for Workers, Vercel Edge, Deno, Bun
@@ -30,11 +38,21 @@ struct Proxy {
 #[wasm_bindgen(js_name = createEdgeHandler, unchecked_return_type = "(request: Request) => Promise<Response>")]
 pub fn create_edge_handler(capx: &Capx, options: Option<Ts<EdgeHandlerOptions>>) -> Result<JsValue, JsValue> {
     let bag = Bag::new("options", options.map(|o| o.js_value()))?;
-    let rules = Rules::new(&bag.string("prefix")?.unwrap_or_default(), bag.string_list("allow")?.as_deref())?;
-    let proxy = Rc::new(Proxy { transport: capx.transport(), rules });
+    let allow_origins = bag.string_list("allowOrigins")?.unwrap_or_default();
+    let rules = Rules::new(&bag.string("prefix")?.unwrap_or_default(), bag.string_list("allow")?.as_deref(), allow_origins)?;
+    let transport = capx.transport();
+    let redactor = sys::redactor(&transport.api_key.read());
+    let proxy = Rc::new(Proxy {
+        rules,
+        max_body_bytes: bag.integer("maxBodyBytes", 0, u32::MAX)?.unwrap_or(DEFAULT_MAX_BODY_BYTES),
+        body_timeout_ms: bag.integer("bodyTimeoutMs", 1, MAX_TIMEOUT_MS)?.unwrap_or(DEFAULT_BODY_TIMEOUT_MS),
+        authorize: bag.function("authorize")?,
+        redactor,
+        transport,
+    });
     let handler = Closure::<dyn Fn(Request) -> Promise>::new(move |request: Request| {
         let proxy = proxy.clone();
-        future_to_promise(async move { Ok(proxy.relay(&request).await.unwrap_or_else(|err| error_response(&err))) })
+        future_to_promise(async move { Ok(proxy.relay(&request).await.unwrap_or_else(|err| proxy.error_response(err))) })
     });
     Ok(handler.into_js_value())
 }
@@ -42,15 +60,19 @@ pub fn create_edge_handler(capx: &Capx, options: Option<Ts<EdgeHandlerOptions>>)
 impl Proxy {
     async fn relay(&self, request: &Request) -> Result<JsValue, ApiError> {
         let header = |name: &str| request.headers().get(name).ok().flatten();
-        let plan = self.rules.plan(&request.method(), &request.url(), header("accept").as_deref())?;
+        let (method, url) = (request.method(), request.url());
+        let (accept, origin) = (header("accept"), header("origin"));
+        let plan = self.rules.plan(&Incoming { method: &method, url: &url, accept: accept.as_deref(), origin: origin.as_deref() })?;
+        let namespace = self.authorize(request, &plan).await?;
         let body = if matches!(plan.method, "GET" | "DELETE") {
             None
         } else {
-            let bad_body = || ApiError::new("invalid_request", "the request body could not be read").with_status(400);
-            let text = JsFuture::from(request.text().map_err(|_| bad_body())?).await.map_err(|_| bad_body())?;
-            Some(text.as_string().unwrap_or_default())
+            check_content_length(header("content-length").as_deref(), self.max_body_bytes)?;
+            let read = JsFuture::from(sys::read_body(request, self.max_body_bytes, self.body_timeout_ms)).await;
+            Some(read.map_err(|kind| body_error(&kind.as_string().unwrap_or_default(), self.max_body_bytes, self.body_timeout_ms))?)
         };
-        let idempotency_key = is_mutating(plan.method).then(|| header("idempotency-key").filter(|k| is_idempotency_key(k)).unwrap_or_else(new_uuid));
+        let idempotency_key = is_mutating(plan.method)
+            .then(|| upstream_idempotency_key(header("idempotency-key").as_deref(), namespace.as_deref()).unwrap_or_else(new_uuid));
         let last_event_id = header("last-event-id");
         let forwarded: Vec<(&str, &str)> = last_event_id.as_deref().map(|id| ("Last-Event-ID", id)).into_iter().collect();
         let call = Call {
@@ -60,50 +82,84 @@ impl Proxy {
             body,
             options: CallOptions { signal: Some(request.signal()), ..CallOptions::default() },
         };
-        let mut reply = self.transport.attempt(&call, idempotency_key.as_deref(), &forwarded, !plan.streaming).await?;
-        if reply.body.is_null() && !content_type(&reply.response).starts_with(EVENT_STREAM) {
-            // Asked for a stream, answered with something else (an error envelope): read it,
-            // so that it is redacted like any other body.
-            reply.body = read_text(&reply.response).await;
-        }
-        // A Response can carry 200 to 599 only; an upstream beyond that is broken.
-        let status = reply.response.status();
-        if !(200..=599).contains(&status) {
+        let reply = self.transport.attempt(&call, idempotency_key.as_deref(), &forwarded, !plan.streaming).await?;
+        let (response, unread) = (reply.response, reply.body.is_null());
+        let status = response.status();
+        let kind = if (300..=399).contains(&status) {
+            Err(redirect_refused(sys::header(&response.headers(), &"location".into()).as_deref()))
+        } else if !(200..=599).contains(&status) {
+            // A Response can carry 200 to 599 only; an upstream beyond that is broken.
             let status = decimal(i64::from(status));
-            return Err(ApiError::new(code::INVALID_RESPONSE, ["Capx answered with HTTP status ", &status, ", which cannot be relayed"].concat()));
-        }
-        Ok(self.respond(reply))
-    }
-
-    fn respond(&self, reply: Reply) -> JsValue {
-        let upstream = reply.response.headers();
-        let headers: Vec<(&str, JsValue)> = RELAYED_HEADERS
-            .iter()
-            .filter_map(|name| Some((*name, upstream.get(name).ok().flatten()?.into())))
-            .collect();
-        let body = match reply.body.as_string() {
-            // Defence in depth: an upstream that echoed the key would not get it through.
-            Some(text) => replace_all(&text, &self.transport.api_key, "[redacted]").into(),
-            // Piped through as it arrives: no buffering of the event stream.
-            None => reply.response.body().map_or(JsValue::NULL, Into::into),
+            Err(ApiError::new(code::INVALID_RESPONSE, ["Capx answered with HTTP status ", &status, ", which cannot be relayed"].concat()).with_status(502))
+        } else {
+            body_kind(&content_type(&response))
         };
-        sys::response(reply.response.status(), &json::object(&headers), &body)
+        let body = match kind {
+            // An event stream, also one answering with an error status, is re-written event
+            // by event as it arrives: no buffering. Only a stream request gets one.
+            Ok(BodyKind::EventStream) if unread => response.body().map(|b| (JsValue::from(self.redactor.events(&b)), "text/event-stream")),
+            Ok(BodyKind::Json) => {
+                // Asked for a stream, answered with JSON (an error envelope): read it.
+                let text = if unread { read_text(&response).await } else { reply.body };
+                let json = self.redactor.json(&text);
+                (!json.is_undefined()).then_some((json, "application/json"))
+            }
+            _ => None,
+        };
+        let Some((body, content_type)) = body else {
+            if let Some(body) = response.body().filter(|_| unread) {
+                sys::cancel_body(&body);
+            }
+            return Err(kind.err().unwrap_or_else(|| ApiError::new(code::INVALID_RESPONSE, "Capx answered with a body that cannot be relayed").with_status(502)));
+        };
+        let upstream = response.headers();
+        let mut headers: Vec<(&str, JsValue)> = vec![("content-type", content_type.into())];
+        for name in RELAYED_HEADERS {
+            if let Some(value) = sys::header(&upstream, &name.into()).filter(|v| relayable(name, v)) {
+                headers.push((name, value.into()));
+            }
+        }
+        Ok(sys::response(status, &json::object(&headers), &body))
     }
-}
 
-/// Errors leave the proxy as the API's own envelope, so the page handles one format.
-fn error_response(err: &ApiError) -> JsValue {
-    let status = err.status.unwrap_or(match err.code.as_str() {
-        code::TIMEOUT => 504,
-        code::ABORTED => 499,
-        _ => 502,
-    });
-    let error = json::object(&[
-        ("code", err.code.as_str().into()),
-        ("message", err.message.as_str().into()),
-        ("docs", err.docs.as_deref().map_or(JsValue::NULL, Into::into)),
-    ]);
-    let body = json::object(&[("success", false.into()), ("error", error)]);
-    let text = js_sys::JSON::stringify(&body).map_or(JsValue::NULL, Into::into);
-    sys::response(status, &json::object(&[("content-type", "application/json".into())]), &text)
+    /// Runs the `authorize` hook: `Ok(None)` on `true`, `Ok(Some(caller))` on a string, and
+    /// 403 on anything else, a throw or a rejection.
+    async fn authorize(&self, request: &Request, plan: &Plan<'_>) -> Result<Option<String>, ApiError> {
+        let Some(hook) = &self.authorize else { return Ok(None) };
+        let params: Vec<(&str, JsValue)> = plan.params.iter().map(|(k, v)| (*k, (*v).into())).collect();
+        let route = json::object(&[
+            ("pattern", plan.route.pattern.as_str().into()),
+            ("method", plan.method.into()),
+            ("path", plan.path.as_str().into()),
+            ("params", json::object(&params)),
+        ]);
+        let verdict = match hook.call2(&JsValue::UNDEFINED, request, &route) {
+            Ok(result) => JsFuture::from(Promise::resolve(&result)).await.ok(),
+            Err(_) => None,
+        };
+        match verdict {
+            Some(v) if v.as_bool() == Some(true) => Ok(None),
+            Some(v) if v.as_string().is_some_and(|s| !s.is_empty()) => Ok(v.as_string()),
+            _ => Err(ApiError::new("forbidden", "this request is not authorized").with_status(403)),
+        }
+    }
+
+    /// Errors leave the proxy as the API's own envelope, so the page handles one format.
+    fn error_response(&self, err: ApiError) -> JsValue {
+        let err = for_the_page(err);
+        let status = err.status.unwrap_or(match err.code.as_str() {
+            code::TIMEOUT => 504,
+            code::ABORTED => 499,
+            _ => 502,
+        });
+        let error = json::object(&[
+            ("code", err.code.as_str().into()),
+            // A redirect's origin, say, could hold the key.
+            ("message", self.redactor.text(&err.message)),
+            ("docs", err.docs.as_deref().map_or(JsValue::NULL, Into::into)),
+        ]);
+        let body = json::object(&[("success", false.into()), ("error", error)]);
+        let text = js_sys::JSON::stringify(&body).map_or(JsValue::NULL, Into::into);
+        sys::response(status, &json::object(&[("content-type", "application/json".into())]), &text)
+    }
 }

@@ -37,7 +37,7 @@ extern "C" {
         url: &str,
         fixed_headers: &JsValue,
         header_lines: &str,
-        body: Option<&str>,
+        body: Option<&JsValue>,
         timeout_ms: f64,
         signal: Option<&web_sys::AbortSignal>,
         read_body: bool,
@@ -105,10 +105,40 @@ extern "C" {
         path: &str,
         fixed_headers: &JsValue,
         header_lines: &str,
-        body: Option<&str>,
+        body: Option<&JsValue>,
         timeout_ms: f64,
         signal: Option<&web_sys::AbortSignal>,
     ) -> js_sys::Promise;
+}
+
+#[wasm_bindgen(module = "/js/proxy.js")]
+extern "C" {
+    /// Takes the key out of what the edge proxy relays (see `redactor` in proxy.js).
+    pub type Redactor;
+
+    pub fn redactor(key: &str) -> Redactor;
+
+    /// A JSON text re-written from its parsed value, the key out of every string; `undefined`
+    /// for what is not JSON.
+    #[wasm_bindgen(method)]
+    pub fn json(this: &Redactor, text: &JsValue) -> JsValue;
+
+    /// `text` with the key taken out.
+    #[wasm_bindgen(method)]
+    pub fn text(this: &Redactor, text: &str) -> JsValue;
+
+    /// An event stream re-written event by event, the key out of every field.
+    #[wasm_bindgen(method)]
+    pub fn events(this: &Redactor, body: &web_sys::ReadableStream) -> web_sys::ReadableStream;
+
+    /// A caller's request body as a `Uint8Array`, at most `max_bytes`, within `timeout_ms`;
+    /// rejects with `"too_large"`, `"timeout"` or `"unreadable"`.
+    #[wasm_bindgen(js_name = readBody)]
+    pub fn read_body(request: &web_sys::Request, max_bytes: u32, timeout_ms: u32) -> js_sys::Promise;
+
+    /// Cancels a body left unread, ignoring a stream that already failed.
+    #[wasm_bindgen(js_name = cancelBody)]
+    pub fn cancel_body(body: &web_sys::ReadableStream);
 }
 
 #[wasm_bindgen]

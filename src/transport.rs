@@ -4,6 +4,7 @@
 use crate::core::envelope::Envelope;
 use crate::core::error::{code, ApiError};
 use crate::core::request::{is_idempotency_key, is_mutating, uuid_v4};
+use crate::core::secret::{wipe, Secret};
 use crate::core::retry::{ms_until_reset, parse_retry_after, retry_delay_ms, ServerHint};
 use crate::core::throttle::{Throttle, Wait};
 use crate::options::Bag;
@@ -19,7 +20,7 @@ pub const EVENT_STREAM: &str = "text/event-stream";
 pub const MAX_TIMEOUT_MS: u32 = 2_147_483_647;
 
 pub struct Transport {
-    pub api_key: String,
+    pub api_key: Secret,
     pub base_url: String,
     pub max_retries: u32,
     pub timeout_ms: f64,
@@ -65,7 +66,9 @@ pub struct Call {
     pub path: String,
     /// `?a=b` or empty.
     pub query: String,
-    pub body: Option<String>,
+    /// The JSON text (a JavaScript string, or the edge proxy's bytes), never copied into
+    /// wasm memory.
+    pub body: Option<JsValue>,
     pub options: CallOptions,
 }
 
@@ -124,7 +127,7 @@ impl Transport {
         }
         headers.extend_from_slice(extra_headers);
         let timeout = call.options.timeout_ms.unwrap_or(self.timeout_ms);
-        let (headers, body, signal) = (lines(headers), call.body.as_deref(), call.options.signal.as_ref());
+        let (headers, body, signal) = (lines(&headers), call.body.as_ref(), call.options.signal.as_ref());
         let node_http = read_body && self.node_http;
         let promise = if node_http {
             sys::node_attempt(call.method, &self.base_url, &path, fixed, &headers, body, timeout, signal)
@@ -222,13 +225,25 @@ async fn resolves_true(promise: js_sys::Promise) -> bool {
 pub fn fixed_headers(defaults: &[(String, String)], api_key: &str, accept: &str) -> JsValue {
     let authorization = ["Bearer ", api_key].concat();
     let own = [("Authorization", authorization.as_str()), ("Accept", accept), ("X-Capx-Client", CLIENT_ID)];
-    sys::header_object(&lines(defaults.iter().map(|(k, v)| (k.as_str(), v.as_str())).chain(own)))
+    let all: Vec<(&str, &str)> = defaults.iter().map(|(k, v)| (k.as_str(), v.as_str())).chain(own).collect();
+    let text = lines(&all);
+    let headers = sys::header_object(&text);
+    // Copies of the key: zeroed, not left in freed wasm memory.
+    wipe(text);
+    wipe(authorization);
+    headers
 }
 
 /// Headers as one string across the boundary rather than two per header: "name\nvalue\n"
 /// each. No header name or value holds a line break (the options and the key are checked).
-fn lines<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    headers.into_iter().flat_map(|(k, v)| [k, "\n", v, "\n"]).collect()
+/// Made in one allocation of the exact size: a string grown step by step would leave
+/// half-grown copies (of the key, for the fixed headers) in freed memory.
+fn lines(headers: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(headers.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
+    for (name, value) in headers {
+        out.extend([*name, "\n", value, "\n"]);
+    }
+    out
 }
 
 /// The response's `Content-Type`, "" when it has none.

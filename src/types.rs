@@ -71,6 +71,37 @@ pub struct EdgeHandlerOptions {
     /// reject and the activity stream.
     #[tsify(optional)]
     pub allow: Option<Vec<String>>,
+    /// Origins besides the handler's own whose pages may call its POST, PATCH, PUT and
+    /// DELETE routes, e.g. `["https://app.example.com"]`. Those routes need an `Origin`
+    /// header naming one of them or the handler's own origin (browsers always send it).
+    #[tsify(optional)]
+    pub allow_origins: Option<Vec<String>>,
+    /// The largest request body relayed, in bytes; a larger one gets 413 before any of it is
+    /// relayed. Default 1048576 (1 MiB).
+    #[tsify(optional)]
+    pub max_body_bytes: Option<u32>,
+    /// How long a request body may take to arrive, in milliseconds; a slower one gets 408.
+    /// Default 10000.
+    #[tsify(optional)]
+    pub body_timeout_ms: Option<u32>,
+    /// Runs before anything is relayed, with the matched route: `true` lets the request
+    /// through; a string does too and names the caller, so that their `Idempotency-Key`s
+    /// cannot collide with another caller's; anything else, or a throw, is 403.
+    #[tsify(optional, type = "(request: Request, route: EdgeRoute) => boolean | string | Promise<boolean | string>")]
+    pub authorize: Option<()>,
+}
+
+/// What `authorize` is told about the route a request matched.
+#[derive(Tsify)]
+pub struct EdgeRoute {
+    /// The allow-list entry, e.g. `"POST /companies/:companyId/tasks/:taskId/approve"`.
+    pub pattern: String,
+    pub method: String,
+    /// Below the prefix, e.g. `"/companies/co_1/tasks/tsk_1/approve"`.
+    pub path: String,
+    /// The `:param` values as they appear in the path (still percent-encoded).
+    #[tsify(type = "Record<string, string>")]
+    pub params: (),
 }
 
 #[derive(Tsify)]

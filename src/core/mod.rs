@@ -12,6 +12,7 @@ pub mod rate_limit;
 pub mod request;
 pub mod retry;
 pub mod route;
+pub mod secret;
 pub mod simd;
 pub mod sse;
 pub mod status;

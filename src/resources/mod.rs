@@ -22,7 +22,7 @@ use wasm_bindgen::JsValue;
 pub fn body_call(method: &'static str, path: Result<String, ApiError>, params: Option<JsValue>, options: Option<JsValue>) -> Result<Call, ApiError> {
     let path = path?;
     let params = Bag::new("params", params)?;
-    let body = params.raw().map_or(Ok("{}".to_owned()), stringify)?;
+    let body = params.raw().map_or_else(|| Ok(JsValue::from_str("{}")), stringify)?;
     Ok(Call { method, path, query: String::new(), body: Some(body), options: CallOptions::read(&Bag::new("options", options)?)? })
 }
 

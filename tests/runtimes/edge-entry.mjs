@@ -4,6 +4,7 @@ import { run, ok } from "../suites/harness.mjs";
 import { coreCases } from "../suites/core.mjs";
 import { clientCases } from "../suites/client.mjs";
 import { edgeCases } from "../suites/edge.mjs";
+import { proxyAttackCases } from "../suites/proxy-attacks.mjs";
 
 const smoke = new Set(["companies: create, get, list, pause, resume", "drop after commit on create: the retry is replayed, exactly one task exists"]);
 globalThis.__runSuites = () => run([
@@ -12,4 +13,7 @@ globalThis.__runSuites = () => run([
   ["the runtime names itself, so calls keep deadlines of their own", () => ok(typeof EdgeRuntime === "string", typeof EdgeRuntime)],
   ...(globalThis.CAPX_MOCK_ORIGIN ? clientCases(capx, { mockOrigin: globalThis.CAPX_MOCK_ORIGIN }).filter(([n]) => smoke.has(n)) : []),
   ...(globalThis.CAPX_MOCK_ORIGIN ? edgeCases(capx, { mockOrigin: globalThis.CAPX_MOCK_ORIGIN }) : []),
+  ...(globalThis.CAPX_MOCK_ORIGIN
+    ? proxyAttackCases(capx, { mockOrigin: globalThis.CAPX_MOCK_ORIGIN, hostileOrigin: globalThis.HOSTILE_ORIGIN, otherOrigin: globalThis.OTHER_ORIGIN })
+    : []),
 ]);

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { build } from "esbuild";
 import { EdgeRuntime } from "edge-runtime";
 import { summary } from "../suites/harness.mjs";
+import { startHostile } from "../fixtures/hostile-upstream.mjs";
 
 const wasmAsModule = {
   name: "wasm-module",
@@ -23,11 +24,15 @@ const bundle = await build({
 });
 const runtime = new EdgeRuntime();
 runtime.context.CAPX_MOCK_ORIGIN = process.env.CAPX_MOCK_ORIGIN;
+// The edge proxy's attack table needs a misbehaving Capx too.
+const hostile = await startHostile();
+[runtime.context.HOSTILE_ORIGIN, runtime.context.OTHER_ORIGIN] = [hostile.origin, hostile.otherOrigin];
 runtime.context.__CAPX_WASM_BYTES__ = new Uint8Array(readFileSync("pkg/capx_bg.wasm"));
 // Compiled by the runtime's own WebAssembly, as the platform does at deploy time.
 runtime.evaluate("globalThis.__CAPX_WASM__ = new WebAssembly.Module(globalThis.__CAPX_WASM_BYTES__)");
 runtime.evaluate(bundle.outputFiles[0].text);
 const results = await runtime.evaluate("globalThis.__runSuites()");
+await hostile.close();
 for (const r of results) console.log(`${r.ok ? "ok" : "not ok"} - edge-runtime: ${r.name}${r.ok ? "" : `: ${r.error}`}`);
 console.log(summary("edge-runtime", results));
 process.exit(results.some((r) => !r.ok) ? 1 : 0);

@@ -6,6 +6,7 @@ import { coreCases } from "../suites/core.mjs";
 import { clientCases } from "../suites/client.mjs";
 import { streamCases } from "../suites/stream.mjs";
 import { edgeCases } from "../suites/edge.mjs";
+import { proxyAttackCases } from "../suites/proxy-attacks.mjs";
 
 export default {
   async fetch(request, env) {
@@ -20,6 +21,7 @@ export default {
       client: () => clientCases(capx, { mockOrigin }),
       stream: () => streamCases(capx, { mockOrigin }),
       edge: () => edgeCases(capx, { mockOrigin }),
+      "proxy-attacks": () => proxyAttackCases(capx, { mockOrigin, hostileOrigin: env.HOSTILE_ORIGIN, otherOrigin: env.OTHER_ORIGIN }),
     };
     const cases = suites[suite]();
     return Response.json(await run(cases));

@@ -1,9 +1,13 @@
 // Runs tests/runtimes/worker.mjs inside workerd through miniflare.
 import { Miniflare } from "miniflare";
 import { summary } from "../suites/harness.mjs";
+import { startHostile } from "../fixtures/hostile-upstream.mjs";
 
 const mockOrigin = process.env.CAPX_MOCK_ORIGIN;
-const mf = new Miniflare({
+// The edge proxy's attack table also runs under a compatibility date before 2025-09-01,
+// where fetch still followed redirects across origins with every header.
+const hostile = await startHostile();
+const miniflare = (compatibilityDate) => new Miniflare({
   modules: true,
   scriptPath: "tests/runtimes/worker.mjs",
   modulesRoot: ".",
@@ -11,19 +15,31 @@ const mf = new Miniflare({
     { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
     { type: "CompiledWasm", include: ["**/*.wasm"] },
   ],
-  compatibilityDate: "2025-09-01",
-  bindings: { CAPX_MOCK_ORIGIN: mockOrigin ?? "" },
+  compatibilityDate,
+  bindings: { CAPX_MOCK_ORIGIN: mockOrigin ?? "", HOSTILE_ORIGIN: hostile.origin, OTHER_ORIGIN: hostile.otherOrigin },
 });
+const runs = [
+  ["2025-09-01", mockOrigin ? ["core", "client", "stream", "edge", "proxy-attacks"] : ["core"]],
+  ["2024-01-01", mockOrigin ? ["proxy-attacks"] : []],
+];
 let failed = 0;
 try {
-  for (const suite of mockOrigin ? ["core", "client", "stream", "edge"] : ["core"]) {
-    const res = await mf.dispatchFetch(`http://localhost/?suite=${suite}`);
-    const results = await res.json();
-    for (const r of results) console.log(`${r.ok ? "ok" : "not ok"} - workerd ${suite}: ${r.name}${r.ok ? "" : `: ${r.error}`}`);
-    console.log(summary(`workerd ${suite}`, results));
-    failed += results.filter((r) => !r.ok).length;
+  for (const [date, suites] of runs) {
+    const mf = miniflare(date);
+    try {
+      for (const suite of suites) {
+        const res = await mf.dispatchFetch(`http://localhost/?suite=${suite}`);
+        const results = await res.json();
+        const name = `workerd ${date === runs[0][0] ? "" : `(compatibility date ${date}) `}${suite}`;
+        for (const r of results) console.log(`${r.ok ? "ok" : "not ok"} - ${name}: ${r.name}${r.ok ? "" : `: ${r.error}`}`);
+        console.log(summary(name, results));
+        failed += results.filter((r) => !r.ok).length;
+      }
+    } finally {
+      await mf.dispose();
+    }
   }
 } finally {
-  await mf.dispose();
+  await hostile.close();
 }
 process.exit(failed ? 1 : 0);

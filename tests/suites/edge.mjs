@@ -72,13 +72,13 @@ export function edgeCases({ Capx, CapxError, createEdgeHandler }, { mockOrigin }
       const allow = ["GET /companies/:id/tasks", "POST /companies/:id/tasks"];
       const { capx, call, log, noKey } = setup(allow);
       const co = (await capx.companies.create({ name: "Edge Co" })).data;
-      const init = { headers: { "Content-Type": "application/json", "Idempotency-Key": "page-1" }, body: JSON.stringify({ title: "from the page" }) };
+      const init = { headers: { Origin: "http://edge.local", "Content-Type": "application/json", "Idempotency-Key": "page-1" }, body: JSON.stringify({ title: "from the page" }) };
       const first = await call("POST", `/api/companies/${co.id}/tasks`, init);
       const again = await call("POST", `/api/companies/${co.id}/tasks`, init);
       eq([first.status, again.status, again.headers.get("idempotent-replayed")], [201, 201, "true"]);
       eq(JSON.parse(await noKey(first)).data.title, "from the page");
       eq((await log()).filter((r) => r.method === "POST" && r.path.endsWith("/tasks")).map((r) => r.idempotency_key), ["page-1", "page-1"]);
-      const invalid = await call("POST", `/api/companies/${co.id}/tasks`, { headers: { "Content-Type": "application/json" }, body: JSON.stringify({ title: "" }) });
+      const invalid = await call("POST", `/api/companies/${co.id}/tasks`, { headers: { Origin: "http://edge.local", "Content-Type": "application/json" }, body: JSON.stringify({ title: "" }) });
       const body = JSON.parse(await noKey(invalid));
       eq([invalid.status, body.error.code], [422, "validation_error"], "the API's validation message reaches the page");
       eq((await call("GET", `/api/companies/${co.id}`)).status, 403, "only what the list names");

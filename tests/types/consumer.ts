@@ -52,6 +52,12 @@ export async function consumer(): Promise<string[]> {
   const signature: string = new Webhook("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").sign("msg_1", 1614265330, "{}");
   const handler: (request: Request) => Promise<Response> = createEdgeHandler(capx, { prefix: "/api", allow: ["GET /companies"] });
   const response: Response = await handler(new Request("http://edge.local/api/companies"));
+  createEdgeHandler(capx, {
+    allowOrigins: ["https://app.example"], maxBodyBytes: 4096, bodyTimeoutMs: 2_000,
+    authorize: async (request: Request, route) => route.params.companyId === "co_1" && (request.headers.get("x-user") ?? false),
+  });
+  // @ts-expect-error: the hook answers with a boolean or a caller's name, nothing else
+  createEdgeHandler(capx, { authorize: () => 1 });
   const feed = openActivityFeed("/api/companies/co_1/activity", { onEvent: (e, id) => titles.push(e.type, id), onError: (err) => titles.push(err.code) });
   feed.close();
   titles.push(signature, String(response.status), String(feed.readyState));
