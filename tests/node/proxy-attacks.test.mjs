@@ -8,7 +8,6 @@ import { createServer, request as httpRequest } from "node:http";
 import { Readable } from "node:stream";
 import { once } from "node:events";
 import * as capx from "capx";
-import { initSync } from "../../pkg/capx.js";
 import { startHostile } from "../fixtures/hostile-upstream.mjs";
 import { proxyAttackCases } from "../suites/proxy-attacks.mjs";
 
@@ -19,8 +18,10 @@ let hostile;
 before(async () => (hostile = await startHostile()));
 after(() => hostile.close());
 
-// The same module instance the package entry initialised: initSync hands back its exports,
-// whose names are minified; the memory is the one that is a WebAssembly.Memory.
+// The same module instance the package entry initialised (the glue beside whichever build
+// `capx` resolves to): initSync hands back its exports, whose names are minified; the memory
+// is the one that is a WebAssembly.Memory.
+const { initSync } = await import(new URL("./capx.js", import.meta.resolve("capx")));
 const wasmMemory = Object.values(initSync({ module: new Uint8Array(0) })).find((v) => v instanceof WebAssembly.Memory);
 const memory = () => wasmMemory.buffer.byteLength;
 // Wasm memory never shrinks: what the instance ever held, it still has. 16 MiB is far above
