@@ -3,6 +3,7 @@
 
 use crate::core::envelope::Envelope;
 use crate::core::error::{code, ApiError};
+use crate::core::redirect::{is_redirect, redirect_error};
 use crate::core::request::{is_idempotency_key, is_mutating, uuid_v4};
 use crate::core::secret::{wipe, Secret};
 use crate::core::retry::{ms_until_reset, parse_retry_after, retry_delay_ms, ServerHint};
@@ -27,6 +28,8 @@ pub struct Transport {
     pub fetch: Option<Function>,
     /// Requests that read their whole body go through node:http (see js/node_http.js).
     pub node_http: bool,
+    /// Whether fetch writes a header string as UTF-8 (workerd), not one byte per character.
+    pub utf8_headers: bool,
     /// The headers of every request that expects JSON, as `fixed_headers` made them.
     pub json_headers: JsValue,
     /// The same for an event stream.
@@ -92,7 +95,7 @@ impl Transport {
         let mut retries = 0;
         loop {
             let err = match self.attempt(call, idempotency_key.as_deref(), &[], true).await {
-                Ok(reply) => match envelope(&reply) {
+                Ok(reply) => match self.envelope(&reply) {
                     Ok(result) => return Ok(result),
                     Err(err) => (err, hint(&reply.response)),
                 },
@@ -112,7 +115,37 @@ impl Transport {
         self.acquire(call.options.signal.as_ref()).await?;
         let outcome = self.fetch_once(call, idempotency_key, extra_headers, read_body).await;
         self.release();
-        outcome
+        outcome.map_err(|err| self.redact(err))
+    }
+
+    /// `err` with the key replaced wherever a server could have echoed it.
+    pub fn redact(&self, err: ApiError) -> ApiError {
+        err.redacted(&self.api_key)
+    }
+
+    /// The checked envelope of a reply; its error never holds the key.
+    pub fn envelope(&self, reply: &Reply) -> Result<Envelope<JsValue>, ApiError> {
+        let headers = reply.response.headers();
+        json::parse_envelope_text(reply.response.status(), &reply.body, |name| header(&headers, name), &self.api_key).map_err(|err| self.redact(err))
+    }
+
+    /// A redirect is refused, never followed (see `core::redirect`): fetch is told not to
+    /// follow one, and node:http never does. Nothing more of it is read.
+    fn refuse_redirect(&self, response: &web_sys::Response, detach: &JsValue) -> Result<(), ApiError> {
+        let status = response.status();
+        let opaque = status == 0 && Reflect::get(response, &JsValue::from_str("type")).ok().and_then(|t| t.as_string()).as_deref() == Some("opaqueredirect");
+        if !(opaque || is_redirect(status)) {
+            return Ok(());
+        }
+        // A stream's body is still unread and linked to the signal.
+        if let Ok(detach) = detach.clone().dyn_into::<Function>() {
+            if let Some(body) = response.body() {
+                sys::cancel_reader(&body.get_reader().unchecked_into());
+            }
+            let _ = detach.call0(&JsValue::UNDEFINED);
+        }
+        let origin = header(&response.headers(), "location").and_then(|location| sys::origin_of(&location, &self.base_url));
+        Err(redirect_error((!opaque).then_some(status), origin.as_deref()))
     }
 
     async fn fetch_once(&self, call: &Call, idempotency_key: Option<&str>, extra_headers: &[(&str, &str)], read_body: bool) -> Result<Reply, ApiError> {
@@ -146,7 +179,9 @@ impl Transport {
                 .dyn_into::<web_sys::Response>()
                 .map_err(|_| ApiError::new(code::INVALID_RESPONSE, "fetch resolved to something that is not a Response"))?
         };
-        Ok(Reply { response, body: part(1), detach: part(2) })
+        let detach = part(2);
+        self.refuse_redirect(&response, &detach)?;
+        Ok(Reply { response, body: part(1), detach })
     }
 
     /// Waits for the throttle, if any, to let this attempt start; a call waiting there still
@@ -171,11 +206,6 @@ impl Transport {
         throttle.borrow_mut().release();
         sys::wake_next(&self.waiting);
     }
-}
-
-pub fn envelope(reply: &Reply) -> Result<Envelope<JsValue>, ApiError> {
-    let headers = reply.response.headers();
-    json::parse_envelope_text(reply.response.status(), &reply.body, |name| header(&headers, name))
 }
 
 /// What a response asked about waiting before the next attempt.

@@ -1,4 +1,6 @@
-// Runs tests/runtimes/worker.mjs inside workerd through miniflare.
+// Runs tests/runtimes/worker.mjs inside workerd through miniflare: every suite at a current
+// compatibility date, and the hostile-server suite also at one before 2025-09-01, when fetch
+// in workerd still followed redirects with every header unless told not to.
 import { Miniflare } from "miniflare";
 import { summary } from "../suites/harness.mjs";
 import { startHostile } from "../fixtures/hostile-upstream.mjs";
