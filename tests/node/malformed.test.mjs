@@ -65,7 +65,7 @@ const cases = [
   }, "bad_[redacted]", 400],
   ["the key in a non-JSON body, cut where the excerpt ends", (req, res) => {
     res.writeHead(502, { "content-type": "text/html" });
-    res.end(`<p>${"x".repeat(40)} ${req.headers.authorization}</p>`);
+    res.end(`<p>${"x".repeat(30)} ${req.headers.authorization}</p>`);
   }, "invalid_response", 502],
   ["an unknown error code passes through", 418, '{"success":false,"error":{"code":"teapot","message":"short and stout"}}', json, "teapot", 418],
   ["a valid envelope as text/html still parses", 200, ok, "text/html", null, 200],

@@ -38,7 +38,7 @@ export async function startHostile() {
         return res.writeHead(400, json).end(JSON.stringify({ success: false, error: { code: `bad_key_${key}`, message: "m" } }));
       case "echohtml":
         // The key straddles where an excerpt of the body is cut.
-        return res.writeHead(502, { "content-type": "text/html" }).end(`<p>${"x".repeat(40)} ${key} went nowhere</p>`);
+        return res.writeHead(502, { "content-type": "text/html" }).end(`<p>${"x".repeat(30)} ${key} went nowhere</p>`);
       case "echoct":
         return res.writeHead(200, { "content-type": `text/plain; key=${key}` }).end(envelope([]));
       case "sseempty":
@@ -50,7 +50,7 @@ export async function startHostile() {
       case "sseopen":
         return res.writeHead(200, sse).write('data: {"n":1}\n\n');
       case "ssecase":
-        return res.writeHead(200, { "content-type": "Text/Event-Stream; charset=utf-8" }).write('data: {"n":1}\n\n');
+        return res.writeHead(200, { "content-type": "Text/Event-Stream; charset=utf-8" }).end('data: {"n":1}\n\n');
       case "sseprefix":
         return res.writeHead(200, { "content-type": "text/event-streamx" }).end('data: {"n":1}\n\n');
       default:
