@@ -13,7 +13,7 @@ use std::borrow::Cow;
 /// parameter, without the whitespace around it) is `text/event-stream`, in any letter case.
 pub fn is_event_stream(content_type: &str) -> bool {
     let essence = content_type.split(';').next().unwrap_or_default();
-    essence.trim_matches([' ', '\t']).eq_ignore_ascii_case("text/event-stream")
+    essence.trim().eq_ignore_ascii_case("text/event-stream")
 }
 
 /// A line (or an event's data) longer than this without an end is an error, not unbounded
