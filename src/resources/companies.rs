@@ -107,7 +107,7 @@ impl Companies {
 /// event stream's id can hold fits, so only a line break or NUL (which none can) is refused.
 fn last_event_id(bag: &Bag) -> Result<Option<String>, ApiError> {
     let id = bag.string("lastEventId")?;
-    if id.as_deref().is_some_and(|id| id.contains(['\r', '\n', '\0'])) {
+    if id.as_deref().is_some_and(|id| id.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0))) {
         return Err(ApiError::invalid_config("options.lastEventId must not contain a line break or NUL, as no event stream id can"));
     }
     Ok(id)
