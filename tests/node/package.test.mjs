@@ -7,7 +7,7 @@ import { clientCases, guardCases } from "../suites/client.mjs";
 import { streamCases } from "../suites/stream.mjs";
 import { edgeCases } from "../suites/edge.mjs";
 import { hostileCases } from "../suites/hostile.mjs";
-import { startHostile } from "../runtimes/hostile-server.mjs";
+import { startMisbehaving } from "../runtimes/hostile-server.mjs";
 
 const mockOrigin = process.env.CAPX_MOCK_ORIGIN;
 
@@ -23,7 +23,7 @@ const withMock = [
 for (const [name, fn] of withMock) test(name, { skip: !mockOrigin && "CAPX_MOCK_ORIGIN is not set" }, fn);
 
 // A server that redirects, echoes the key and scripts event streams: over node:http and fetch.
-const hostile = await startHostile();
+const hostile = await startMisbehaving();
 const nodeInspect = (v) => inspect(v, { showHidden: true, depth: 5 });
 const places = { hostileOrigin: hostile.origin, foreignOrigin: hostile.foreignOrigin, nodeInspect };
 for (const [name, fn] of hostileCases(capx, places)) test(`hostile: ${name}`, fn);

@@ -14,7 +14,7 @@ const envelope = (data) => `{"success":true,"data":${JSON.stringify(data)},${met
 const json = { "content-type": "application/json" };
 const sse = { "content-type": "text/event-stream" };
 
-export async function startHostile() {
+export async function startMisbehaving() {
   const log = [];
   const connections = new Map();
   let foreignOrigin = "";
