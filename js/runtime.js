@@ -377,16 +377,6 @@ function follow(signal, controller) {
   return () => signal?.removeEventListener("abort", abort);
 }
 
-// The origin a redirect's Location points at, as this runtime's URL parser resolves it;
-// null when it is no URL.
-export function originOf(location, base) {
-  try {
-    return new URL(location, base).origin;
-  } catch {
-    return null;
-  }
-}
-
 // workerd writes a header string as its UTF-8 bytes; Node, Deno, Bun and browsers write one
 // byte per character, as the Fetch standard says (tests/suites/hostile.mjs checks both).
 export function headersAreUtf8() {

@@ -285,6 +285,13 @@ fn unlink(detach: Option<Function>) {
 /// with what it asked about waiting.
 async fn open_stream(transport: &Transport, reply: Reply) -> Result<ReadableStreamDefaultReader, (ApiError, ServerHint)> {
     let response = &reply.response;
+    if let Err(err) = transport.refuse_redirect(response) {
+        // Nothing more of it is read.
+        if let Some(body) = response.body() {
+            crate::sys::cancel_body(&body);
+        }
+        return Err((err, ServerHint::default()));
+    }
     let content_type = content_type(response);
     if response.status() == 200 && is_event_stream(&content_type) {
         if let Some(body) = response.body() {

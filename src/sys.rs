@@ -47,11 +47,6 @@ extern "C" {
     #[wasm_bindgen(js_name = envVar)]
     pub fn env_var(name: &str) -> Option<String>;
 
-    /// The origin a redirect's `Location` points at, resolved against `base`; `None` when it
-    /// is no URL.
-    #[wasm_bindgen(js_name = originOf)]
-    pub fn origin_of(location: &str, base: &str) -> Option<String>;
-
     /// Whether fetch writes header strings as UTF-8 (workerd) rather than one byte per character.
     #[wasm_bindgen(js_name = headersAreUtf8)]
     pub fn headers_are_utf8() -> bool;

@@ -95,7 +95,7 @@ impl Transport {
         let mut retries = 0;
         loop {
             let err = match self.attempt(call, idempotency_key.as_deref(), &[], true).await {
-                Ok(reply) => match self.envelope(&reply) {
+                Ok(reply) => match self.refuse_redirect(&reply.response).and_then(|()| self.envelope(&reply)) {
                     Ok(result) => return Ok(result),
                     Err(err) => (err, hint(&reply.response)),
                 },
@@ -120,32 +120,25 @@ impl Transport {
 
     /// `err` with the key replaced wherever a server could have echoed it.
     pub fn redact(&self, err: ApiError) -> ApiError {
-        err.redacted(&self.api_key)
+        err.redacted(&self.api_key.read())
     }
 
     /// The checked envelope of a reply; its error never holds the key.
     pub fn envelope(&self, reply: &Reply) -> Result<Envelope<JsValue>, ApiError> {
         let headers = reply.response.headers();
-        json::parse_envelope_text(reply.response.status(), &reply.body, |name| header(&headers, name), &self.api_key).map_err(|err| self.redact(err))
+        json::parse_envelope_text(reply.response.status(), &reply.body, |name| header(&headers, name), &self.api_key.read()).map_err(|err| self.redact(err))
     }
 
     /// A redirect is refused, never followed (see `core::redirect`): fetch is told not to
-    /// follow one, and node:http never does. Nothing more of it is read.
-    fn refuse_redirect(&self, response: &web_sys::Response, detach: &JsValue) -> Result<(), ApiError> {
+    /// follow one, and node:http never does. (The edge proxy answers its page with its own.)
+    pub fn refuse_redirect(&self, response: &web_sys::Response) -> Result<(), ApiError> {
         let status = response.status();
         let opaque = status == 0 && Reflect::get(response, &JsValue::from_str("type")).ok().and_then(|t| t.as_string()).as_deref() == Some("opaqueredirect");
         if !(opaque || is_redirect(status)) {
             return Ok(());
         }
-        // A stream's body is still unread and linked to the signal.
-        if let Ok(detach) = detach.clone().dyn_into::<Function>() {
-            if let Some(body) = response.body() {
-                sys::cancel_reader(&body.get_reader().unchecked_into());
-            }
-            let _ = detach.call0(&JsValue::UNDEFINED);
-        }
-        let origin = header(&response.headers(), "location").and_then(|location| sys::origin_of(&location, &self.base_url));
-        Err(redirect_error((!opaque).then_some(status), origin.as_deref()))
+        let location = header(&response.headers(), "location");
+        Err(self.redact(redirect_error((!opaque).then_some(status), location.as_deref())))
     }
 
     async fn fetch_once(&self, call: &Call, idempotency_key: Option<&str>, extra_headers: &[(&str, &str)], read_body: bool) -> Result<Reply, ApiError> {
@@ -179,9 +172,7 @@ impl Transport {
                 .dyn_into::<web_sys::Response>()
                 .map_err(|_| ApiError::new(code::INVALID_RESPONSE, "fetch resolved to something that is not a Response"))?
         };
-        let detach = part(2);
-        self.refuse_redirect(&response, &detach)?;
-        Ok(Reply { response, body: part(1), detach })
+        Ok(Reply { response, body: part(1), detach: part(2) })
     }
 
     /// Waits for the throttle, if any, to let this attempt start; a call waiting there still

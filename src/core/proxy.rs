@@ -192,18 +192,8 @@ pub fn relayable(name: &str, value: &str) -> bool {
 /// A 3xx from Capx, which does not redirect: never followed (the key, the body and the
 /// Idempotency-Key would go with it), and named by where it pointed.
 pub fn redirect_refused(location: Option<&str>) -> ApiError {
-    let target = location.and_then(origin_of).map_or_else(|| "within Capx".to_owned(), |o| ["to ", &o].concat());
+    let target = location.and_then(super::redirect::origin_of).map_or_else(|| "within Capx".to_owned(), |o| ["to ", &o].concat());
     unrelayable(&["a redirect ", &target, ", which is not followed"].concat())
-}
-
-/// The `scheme://host[:port]` of an absolute (or scheme-relative) URL, without any
-/// `user:password@`.
-fn origin_of(url: &str) -> Option<String> {
-    let authority_at = if url.starts_with("//") { 2 } else { find(url, "://")? + 3 };
-    let rest = url.get(authority_at..)?;
-    let authority = rest.get(..rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#' | b'\\')).unwrap_or(rest.len()))?;
-    let host = authority.bytes().rposition(|b| b == b'@').and_then(|at| authority.get(at + 1..)).unwrap_or(authority);
-    Some([url.get(..authority_at)?, host].concat())
 }
 
 fn unrelayable(what: &str) -> ApiError {
