@@ -95,7 +95,7 @@ impl ActivityEngine {
                 Ok(batch) => Ok(batch),
                 Err(err) => {
                     engine.finish();
-                    Err(err.into())
+                    Err(engine.transport.redact(err).into())
                 }
             }
         })
@@ -302,9 +302,7 @@ async fn open_stream(transport: &Transport, reply: Reply) -> Result<ReadableStre
     let reply = Reply { response: reply.response, body, detach: JsValue::UNDEFINED };
     let err = match transport.envelope(&reply) {
         Err(err) => err,
-        Ok(_) => transport.redact(
-            ApiError::new(code::INVALID_RESPONSE, ["expected a text/event-stream, got \"", &content_type, "\""].concat()).with_status(reply.response.status()),
-        ),
+        Ok(_) => ApiError::new(code::INVALID_RESPONSE, ["expected a text/event-stream, got \"", &content_type, "\""].concat()).with_status(reply.response.status()),
     };
     Err((err, hint(&reply.response)))
 }

@@ -87,8 +87,13 @@ pub struct Reply {
 }
 
 impl Transport {
-    /// Sends `call`, retrying what may be retried, and resolves to the checked envelope.
+    /// Sends `call`, retrying what may be retried, and resolves to the checked envelope; its
+    /// error never holds the key (see `redact`).
     pub async fn send_envelope(&self, call: &Call) -> Result<Envelope<JsValue>, ApiError> {
+        self.send_with_retries(call).await.map_err(|err| self.redact(err))
+    }
+
+    async fn send_with_retries(&self, call: &Call) -> Result<Envelope<JsValue>, ApiError> {
         let max_retries = call.options.max_retries.unwrap_or(self.max_retries);
         // One key for every attempt: that is what makes retrying a POST safe.
         let idempotency_key = is_mutating(call.method).then(|| call.options.idempotency_key.clone().unwrap_or_else(new_uuid));
@@ -115,30 +120,32 @@ impl Transport {
         self.acquire(call.options.signal.as_ref()).await?;
         let outcome = self.fetch_once(call, idempotency_key, extra_headers, read_body).await;
         self.release();
-        outcome.map_err(|err| self.redact(err))
+        outcome
     }
 
-    /// `err` with the key replaced wherever a server could have echoed it.
+    /// `err` with the key replaced wherever a server could have echoed it: every error the
+    /// client's calls and streams end with passes through here.
     pub fn redact(&self, err: ApiError) -> ApiError {
         err.redacted(&self.api_key.read())
     }
 
-    /// The checked envelope of a reply; its error never holds the key.
+    /// The checked envelope of a reply; an excerpt of a body that is no JSON has the key
+    /// replaced before it is cut.
     pub fn envelope(&self, reply: &Reply) -> Result<Envelope<JsValue>, ApiError> {
         let headers = reply.response.headers();
-        json::parse_envelope_text(reply.response.status(), &reply.body, |name| header(&headers, name), &self.api_key.read()).map_err(|err| self.redact(err))
+        json::parse_envelope_text(reply.response.status(), &reply.body, |name| header(&headers, name), &self.api_key.read())
     }
 
     /// A redirect is refused, never followed (see `core::redirect`): fetch is told not to
     /// follow one, and node:http never does. (The edge proxy answers its page with its own.)
     pub fn refuse_redirect(&self, response: &web_sys::Response) -> Result<(), ApiError> {
+        // Status 0 is an opaque redirect: fetch resolves to no other kind of response with it.
         let status = response.status();
-        let opaque = status == 0 && Reflect::get(response, &JsValue::from_str("type")).ok().and_then(|t| t.as_string()).as_deref() == Some("opaqueredirect");
-        if !(opaque || is_redirect(status)) {
+        if !(status == 0 || is_redirect(status)) {
             return Ok(());
         }
         let location = header(&response.headers(), "location");
-        Err(self.redact(redirect_error((!opaque).then_some(status), location.as_deref())))
+        Err(redirect_error((status != 0).then_some(status), location.as_deref()))
     }
 
     async fn fetch_once(&self, call: &Call, idempotency_key: Option<&str>, extra_headers: &[(&str, &str)], read_body: bool) -> Result<Reply, ApiError> {
