@@ -3,7 +3,7 @@
 
 use crate::core::envelope::Envelope;
 use crate::core::error::{code, ApiError};
-use crate::core::redirect::{is_redirect, redirect_error};
+use crate::core::redirect::{is_redirect, redirect_refused};
 use crate::core::request::{is_idempotency_key, is_mutating, uuid_v4};
 use crate::core::secret::{wipe, Secret};
 use crate::core::retry::{ms_until_reset, parse_retry_after, retry_delay_ms, ServerHint};
@@ -144,8 +144,8 @@ impl Transport {
         if !(status == 0 || is_redirect(status)) {
             return Ok(());
         }
-        let location = header(&response.headers(), "location");
-        Err(redirect_error((status != 0).then_some(status), location.as_deref()))
+        let err = redirect_refused(header(&response.headers(), "location").as_deref());
+        Err(if status == 0 { err } else { err.with_status(status) })
     }
 
     async fn fetch_once(&self, call: &Call, idempotency_key: Option<&str>, extra_headers: &[(&str, &str)], read_body: bool) -> Result<Reply, ApiError> {

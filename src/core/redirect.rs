@@ -3,29 +3,21 @@
 //! Capx's. The error names where the redirect pointed, by origin only (no path or query).
 
 use super::error::{code, ApiError};
-use super::text::{decimal, find};
+use super::text::find;
 
 pub fn is_redirect(status: u16) -> bool {
     (300..400).contains(&status)
 }
 
-/// `status` is `None` for an opaque redirect (`redirect: "manual"` in a browser), whose
-/// status and `Location` the runtime hides.
-pub fn redirect_error(status: Option<u16>, location: Option<&str>) -> ApiError {
-    let answer = match status {
-        Some(status) => ["Capx answered HTTP ", &decimal(status.into()), " with a redirect"].concat(),
-        None => "Capx answered with a redirect".to_owned(),
+/// The error for a redirect, named by its `Location` (`None` when there is none to read: an
+/// opaque redirect, whose status and headers the runtime hides). The client gives it the
+/// redirect's status; the edge proxy, its page's 502.
+pub fn redirect_refused(location: Option<&str>) -> ApiError {
+    let target = match location {
+        Some(location) => origin_of(location).map_or_else(|| "within Capx".to_owned(), |o| ["to ", &o].concat()),
+        None => "(its target not disclosed)".to_owned(),
     };
-    let target = match location.map(|l| origin_of(l.trim())) {
-        Some(Some(origin)) => [" to ", &origin].concat(),
-        Some(None) => " within Capx".to_owned(),
-        None => " (its target not disclosed)".to_owned(),
-    };
-    let err = ApiError::new(code::INVALID_RESPONSE, [&answer, &target, ", which is not followed: the key goes only to baseUrl"].concat());
-    match status {
-        Some(status) => err.with_status(status),
-        None => err,
-    }
+    ApiError::new(code::INVALID_RESPONSE, ["Capx answered with a redirect ", &target, ", which is not followed"].concat())
 }
 
 /// The `scheme://host[:port]` of an absolute (or scheme-relative) URL, without any
@@ -49,15 +41,15 @@ mod tests {
     }
 
     #[test]
-    fn the_error_names_the_origin_and_is_not_retried() {
-        let err = redirect_error(Some(302), Some(" https://user:pw@evil.example/steal?key=1 "));
-        assert_eq!((err.code.as_str(), err.status), (code::INVALID_RESPONSE, Some(302)));
-        assert_eq!(err.message, "Capx answered HTTP 302 with a redirect to https://evil.example, which is not followed: the key goes only to baseUrl");
-        assert!(!err.retryable());
-        let opaque = redirect_error(None, None);
-        assert_eq!(opaque.status, None);
-        assert!(opaque.message.starts_with("Capx answered with a redirect (its target not disclosed), which"), "{}", opaque.message);
-        assert!(redirect_error(Some(300), None).message.starts_with("Capx answered HTTP 300 with a redirect (its target"));
-        assert!(redirect_error(Some(307), Some("/v1/elsewhere")).message.starts_with("Capx answered HTTP 307 with a redirect within Capx, which"));
+    fn a_redirect_is_named_by_its_origin_only() {
+        let message = |location| redirect_refused(location).message;
+        assert_eq!(message(Some("https://evil.example:8443/steal?x#y")), "Capx answered with a redirect to https://evil.example:8443, which is not followed");
+        assert_eq!(message(Some("http://user:capx_sk_test_x@evil.example/")), "Capx answered with a redirect to http://evil.example, which is not followed");
+        assert_eq!(message(Some("//evil.example/x")), "Capx answered with a redirect to //evil.example, which is not followed");
+        assert_eq!(message(Some("/v1/elsewhere")), "Capx answered with a redirect within Capx, which is not followed");
+        assert_eq!(message(None), "Capx answered with a redirect (its target not disclosed), which is not followed");
+        let err = redirect_refused(None);
+        assert_eq!((err.code.as_str(), err.status, err.retryable()), (code::INVALID_RESPONSE, None, false));
+        assert!(!err.with_status(302).retryable(), "a redirect is not retried");
     }
 }
