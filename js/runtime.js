@@ -297,18 +297,6 @@ export function eventBatch(json, ids, count, flat) {
   return [events, utf8.decode(ids)];
 }
 
-// The last id that is not empty in a batch's id text (each id after a CR), or `before` when
-// there is none: found from the end, without splitting the text.
-function lastIdOf(ids, before) {
-  let end = ids.length;
-  while (end > 0) {
-    const start = ids.lastIndexOf("\r", end - 1);
-    if (end - start > 1) return ids.slice(start + 1, end);
-    end = start;
-  }
-  return before;
-}
-
 // An activity stream: `engine.nextBatch()` resolves to an eventBatch, or to a connection's
 // reader, whose chunks go to `engine.feed()` until it has events; each event must be a JSON
 // object. The stream also exposes the SSE id of the last event it yielded, to resume from
@@ -320,12 +308,14 @@ export function activityStream(engine, lastEventId, signal) {
   let yielded = 0;
   let split = null;
   let size = 0;
+  // Each event carries the last event ID in force when it was dispatched, "" once an empty
+  // `id` reset it: the last yielded event's is the stream's (found from the end of the text
+  // when the whole batch was yielded, without splitting it).
   const current = () => {
     if (yielded === 0) return lastEventId;
-    if (yielded === size) return lastIdOf(ids, lastEventId);
+    if (yielded === size) return ids.slice(ids.lastIndexOf("\r") + 1);
     split ??= ids.split("\r");
-    for (let i = yielded; i > 0; i--) if (split[i]) return split[i];
-    return lastEventId;
+    return split[yielded];
   };
   // The open connection, read here while the engine has nothing else to do.
   let reader = null;
@@ -385,6 +375,12 @@ function follow(signal, controller) {
   const abort = () => controller.abort();
   signal?.addEventListener("abort", abort, { once: true });
   return () => signal?.removeEventListener("abort", abort);
+}
+
+// workerd writes a header string as its UTF-8 bytes; Node, Deno, Bun and browsers write one
+// byte per character, as the Fetch standard says (tests/suites/hostile.mjs checks both).
+export function headersAreUtf8() {
+  return globalThis.navigator?.userAgent === "Cloudflare-Workers";
 }
 
 // A browser page, where a secret key would reach every visitor: plain globals only (no

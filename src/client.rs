@@ -1,7 +1,7 @@
 //! The `Capx` class: configuration, the browser guard, and the resource namespaces.
 
-use crate::core::error::{code, ApiError};
-use crate::core::request::{check_api_key, check_default_header, check_relative_path, normalize_base_url, normalize_method, query_string, DEFAULT_BASE_URL};
+use crate::core::error::{code, ApiError, REDACTED};
+use crate::core::request::{check_api_key, check_default_header, check_request_path, normalize_base_url, normalize_method, query_string, DEFAULT_BASE_URL};
 use crate::core::secret::Secret;
 use crate::core::throttle::Throttle;
 use crate::options::Bag;
@@ -62,7 +62,7 @@ impl Capx {
         let transport = self.transport.clone();
         let call = (|| {
             let method = normalize_method(&method.as_string().unwrap_or_default())?;
-            let path = check_relative_path(&path.as_string().ok_or_else(|| ApiError::invalid_config("path must be a string"))?)?;
+            let path = check_request_path(&path.as_string().ok_or_else(|| ApiError::invalid_config("path must be a string"))?)?;
             let bag = Bag::new("options", options.map(|o| o.js_value()))?;
             let pairs = bag.object("query")?.query_pairs()?;
             let body = match Reflect::get(bag.raw().unwrap_or(&JsValue::UNDEFINED), &"body".into()) {
@@ -82,7 +82,7 @@ impl Capx {
             ("baseUrl", self.transport.base_url.as_str().into()),
             ("maxRetries", self.transport.max_retries.into()),
             ("timeoutMs", self.transport.timeout_ms.into()),
-            ("apiKey", "[redacted]".into()),
+            ("apiKey", REDACTED.into()),
         ])
     }
 }
@@ -125,6 +125,7 @@ fn configure(options: Option<JsValue>) -> Result<Transport, ApiError> {
         max_retries,
         timeout_ms,
         node_http: fetch.is_none() && crate::sys::node_http_available(),
+        utf8_headers: crate::sys::headers_are_utf8(),
         fetch,
         throttle,
         waiting: js_sys::Array::new(),

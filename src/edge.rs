@@ -7,9 +7,10 @@
 use crate::client::Capx;
 use crate::core::error::{code, ApiError};
 use crate::core::proxy::{
-    body_error, body_kind, check_content_length, for_the_page, redirect_refused, relayable, upstream_idempotency_key, BodyKind, Incoming, Plan, Rules,
+    body_error, body_kind, check_content_length, for_the_page, relayable, upstream_idempotency_key, BodyKind, Incoming, Plan, Rules,
     DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, RELAYED_HEADERS,
 };
+use crate::core::redirect::redirect_refused;
 use crate::core::request::is_mutating;
 use crate::core::text::decimal;
 use crate::json;
@@ -86,7 +87,7 @@ impl Proxy {
         let (response, unread) = (reply.response, reply.body.is_null());
         let status = response.status();
         let kind = if (300..=399).contains(&status) {
-            Err(redirect_refused(sys::header(&response.headers(), &"location".into()).as_deref()))
+            Err(redirect_refused(sys::header(&response.headers(), &"location".into()).as_deref()).with_status(502))
         } else if !(200..=599).contains(&status) {
             // A Response can carry 200 to 599 only; an upstream beyond that is broken.
             let status = decimal(i64::from(status));

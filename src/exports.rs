@@ -24,7 +24,7 @@ pub fn parse_envelope_js(
         return Err(ApiError::invalid_config("bodyText must be a string").into());
     }
     let headers = HeaderSource::from_js(&headers.map_or(JsValue::UNDEFINED, Into::into));
-    let envelope = json::parse_envelope_text(status, &body_text, |name| headers.get(name))?;
+    let envelope = json::parse_envelope_text(status, &body_text, |name| headers.get(name), "")?;
     Ok(api_result(envelope))
 }
 

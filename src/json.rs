@@ -2,7 +2,8 @@
 //! objects built on the way back to JavaScript.
 
 use crate::core::envelope::{parse_envelope, Envelope};
-use crate::core::error::ApiError;
+use crate::core::error::{ApiError, REDACTED};
+use crate::core::text::replace_all;
 use crate::core::json::JsonView;
 use crate::core::rate_limit::RateLimit;
 use js_sys::Array;
@@ -67,12 +68,13 @@ pub fn parse_js_string(value: &JsValue) -> Option<JsValue> {
 }
 
 /// The envelope of a body that is a JavaScript string (anything else is no JSON): parsed
-/// where it is, and copied into wasm only to describe a body that is not an envelope.
+/// where it is, and copied into wasm only to describe a body that is not an envelope, with
+/// `secret` (when not empty) replaced first: the excerpt shown must not hold even part of it.
 #[inline(never)]
-pub fn parse_envelope_text(status: u16, body: &JsValue, header: impl Fn(&str) -> Option<String>) -> Result<Envelope<JsValue>, ApiError> {
+pub fn parse_envelope_text(status: u16, body: &JsValue, header: impl Fn(&str) -> Option<String>, secret: &str) -> Result<Envelope<JsValue>, ApiError> {
     let parsed = parse_js_string(body);
     let text = if parsed.as_ref().is_some_and(JsonView::is_object) { String::new() } else { body.as_string().unwrap_or_default() };
-    parse_envelope(status, parsed, &text, header)
+    parse_envelope(status, parsed, &replace_all(&text, secret, REDACTED), header)
 }
 
 /// A string, finite number or boolean as JavaScript's `String()` writes it ("10", "1.5",

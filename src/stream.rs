@@ -5,9 +5,8 @@
 use crate::core::activity::Batch;
 use crate::core::error::{code, ApiError};
 use crate::core::retry::{reconnect_delay_ms, ServerHint};
-use crate::core::sse::SseDecoder;
-use crate::transport::{aborted, content_type, envelope, hint, read_text, sleep, Call, CallOptions, Reply, Transport, EVENT_STREAM};
-use crate::core::request::is_header_value;
+use crate::core::sse::{is_event_stream, SseDecoder};
+use crate::transport::{aborted, content_type, hint, read_text, sleep, Call, CallOptions, Reply, Transport};
 use js_sys::{Function, Promise};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -96,7 +95,7 @@ impl ActivityEngine {
                 Ok(batch) => Ok(batch),
                 Err(err) => {
                     engine.finish();
-                    Err(err.into())
+                    Err(engine.transport.redact(err).into())
                 }
             }
         })
@@ -173,15 +172,12 @@ impl Engine {
     async fn connect(&self, call: &Call) -> Result<(), ApiError> {
         // Resume from the last event received, whether or not the caller has taken it yet:
         // what was received is already on its way to the caller.
-        let resume = self.state.borrow().decoder.last_event_id().into_owned();
-        if !is_header_value(&resume) {
-            return Err(ApiError::new(code::INVALID_RESPONSE, "the server's last event id cannot be sent back as Last-Event-ID"));
-        }
+        let resume = self.state.borrow().decoder.last_event_id_header(self.transport.utf8_headers);
         let headers: Vec<(&str, &str)> = Some(("Last-Event-ID", resume.as_str())).filter(|_| !resume.is_empty()).into_iter().collect();
         let outcome = match self.transport.attempt(call, None, &headers, false).await {
             Ok(reply) => {
                 let detach = reply.detach.clone().dyn_into::<Function>().ok();
-                match open_stream(reply).await {
+                match open_stream(&self.transport, reply).await {
                     Ok(reader) => Ok((reader, detach)),
                     Err(err) => {
                         unlink(detach);
@@ -287,20 +283,26 @@ fn unlink(detach: Option<Function>) {
 
 /// A 200 `text/event-stream` becomes a reader; anything else becomes the error it says,
 /// with what it asked about waiting.
-async fn open_stream(reply: Reply) -> Result<ReadableStreamDefaultReader, (ApiError, ServerHint)> {
+async fn open_stream(transport: &Transport, reply: Reply) -> Result<ReadableStreamDefaultReader, (ApiError, ServerHint)> {
     let response = &reply.response;
+    if let Err(err) = transport.refuse_redirect(response) {
+        // Nothing more of it is read.
+        if let Some(body) = response.body() {
+            crate::sys::cancel_body(&body);
+        }
+        return Err((err, ServerHint::default()));
+    }
     let content_type = content_type(response);
-    if response.status() == 200 && content_type.starts_with(EVENT_STREAM) {
+    if response.status() == 200 && is_event_stream(&content_type) {
         if let Some(body) = response.body() {
             return Ok(body.get_reader().unchecked_into());
         }
     }
     let body = read_text(response).await;
     let reply = Reply { response: reply.response, body, detach: JsValue::UNDEFINED };
-    let err = match envelope(&reply) {
+    let err = match transport.envelope(&reply) {
         Err(err) => err,
-        Ok(_) => ApiError::new(code::INVALID_RESPONSE, ["expected a text/event-stream, got \"", &content_type, "\""].concat())
-            .with_status(reply.response.status()),
+        Ok(_) => ApiError::new(code::INVALID_RESPONSE, ["expected a text/event-stream, got \"", &content_type, "\""].concat()).with_status(reply.response.status()),
     };
     Err((err, hint(&reply.response)))
 }

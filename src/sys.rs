@@ -47,6 +47,10 @@ extern "C" {
     #[wasm_bindgen(js_name = envVar)]
     pub fn env_var(name: &str) -> Option<String>;
 
+    /// Whether fetch writes header strings as UTF-8 (workerd) rather than one byte per character.
+    #[wasm_bindgen(js_name = headersAreUtf8)]
+    pub fn headers_are_utf8() -> bool;
+
     /// A browser page (not Workers, Deno, Bun or Node), where a key would reach every visitor.
     #[wasm_bindgen(js_name = looksLikeBrowserPage)]
     pub fn looks_like_browser_page() -> bool;

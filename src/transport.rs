@@ -3,6 +3,7 @@
 
 use crate::core::envelope::Envelope;
 use crate::core::error::{code, ApiError};
+use crate::core::redirect::{is_redirect, redirect_refused};
 use crate::core::request::{is_idempotency_key, is_mutating, uuid_v4};
 use crate::core::secret::{wipe, Secret};
 use crate::core::retry::{ms_until_reset, parse_retry_after, retry_delay_ms, ServerHint};
@@ -27,6 +28,8 @@ pub struct Transport {
     pub fetch: Option<Function>,
     /// Requests that read their whole body go through node:http (see js/node_http.js).
     pub node_http: bool,
+    /// Whether fetch writes a header string as UTF-8 (workerd), not one byte per character.
+    pub utf8_headers: bool,
     /// The headers of every request that expects JSON, as `fixed_headers` made them.
     pub json_headers: JsValue,
     /// The same for an event stream.
@@ -84,15 +87,20 @@ pub struct Reply {
 }
 
 impl Transport {
-    /// Sends `call`, retrying what may be retried, and resolves to the checked envelope.
+    /// Sends `call`, retrying what may be retried, and resolves to the checked envelope; its
+    /// error never holds the key (see `redact`).
     pub async fn send_envelope(&self, call: &Call) -> Result<Envelope<JsValue>, ApiError> {
+        self.send_with_retries(call).await.map_err(|err| self.redact(err))
+    }
+
+    async fn send_with_retries(&self, call: &Call) -> Result<Envelope<JsValue>, ApiError> {
         let max_retries = call.options.max_retries.unwrap_or(self.max_retries);
         // One key for every attempt: that is what makes retrying a POST safe.
         let idempotency_key = is_mutating(call.method).then(|| call.options.idempotency_key.clone().unwrap_or_else(new_uuid));
         let mut retries = 0;
         loop {
             let err = match self.attempt(call, idempotency_key.as_deref(), &[], true).await {
-                Ok(reply) => match envelope(&reply) {
+                Ok(reply) => match self.refuse_redirect(&reply.response).and_then(|()| self.envelope(&reply)) {
                     Ok(result) => return Ok(result),
                     Err(err) => (err, hint(&reply.response)),
                 },
@@ -113,6 +121,31 @@ impl Transport {
         let outcome = self.fetch_once(call, idempotency_key, extra_headers, read_body).await;
         self.release();
         outcome
+    }
+
+    /// `err` with the key replaced wherever a server could have echoed it: every error the
+    /// client's calls and streams end with passes through here.
+    pub fn redact(&self, err: ApiError) -> ApiError {
+        err.redacted(&self.api_key.read())
+    }
+
+    /// The checked envelope of a reply; an excerpt of a body that is no JSON has the key
+    /// replaced before it is cut.
+    pub fn envelope(&self, reply: &Reply) -> Result<Envelope<JsValue>, ApiError> {
+        let headers = reply.response.headers();
+        json::parse_envelope_text(reply.response.status(), &reply.body, |name| header(&headers, name), &self.api_key.read())
+    }
+
+    /// A redirect is refused, never followed (see `core::redirect`): fetch is told not to
+    /// follow one, and node:http never does. (The edge proxy answers its page with its own.)
+    pub fn refuse_redirect(&self, response: &web_sys::Response) -> Result<(), ApiError> {
+        // Status 0 is an opaque redirect: fetch resolves to no other kind of response with it.
+        let status = response.status();
+        if !(status == 0 || is_redirect(status)) {
+            return Ok(());
+        }
+        let err = redirect_refused(header(&response.headers(), "location").as_deref());
+        Err(if status == 0 { err } else { err.with_status(status) })
     }
 
     async fn fetch_once(&self, call: &Call, idempotency_key: Option<&str>, extra_headers: &[(&str, &str)], read_body: bool) -> Result<Reply, ApiError> {
@@ -171,11 +204,6 @@ impl Transport {
         throttle.borrow_mut().release();
         sys::wake_next(&self.waiting);
     }
-}
-
-pub fn envelope(reply: &Reply) -> Result<Envelope<JsValue>, ApiError> {
-    let headers = reply.response.headers();
-    json::parse_envelope_text(reply.response.status(), &reply.body, |name| header(&headers, name))
 }
 
 /// What a response asked about waiting before the next attempt.

@@ -61,14 +61,11 @@ impl Webhook {
         let msg_id = msg_id.as_string().ok_or_else(|| ApiError::invalid_config("msgId must be a string"))?;
         let timestamp = timestamp
             .as_f64()
-            // What verify accepts: a whole number of seconds since 1970 that JavaScript holds exactly.
-            .filter(|t| t.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(t))
+            .and_then(core_webhook::signable_timestamp)
             .ok_or_else(|| ApiError::invalid_config("timestampSeconds must be a whole, non-negative number of seconds"))?;
-        Ok(core_webhook::sign(&self.secret, &msg_id, timestamp as i64, &payload_bytes(&payload)?))
+        Ok(core_webhook::sign(&self.secret, &msg_id, timestamp, &payload_bytes(&payload)?))
     }
 }
-
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 fn payload_bytes(payload: &JsValue) -> Result<Vec<u8>, ApiError> {
     if let Some(text) = payload.as_string() {

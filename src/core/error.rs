@@ -1,6 +1,10 @@
 //! The one error type every failure becomes before it reaches JavaScript.
 
 use super::rate_limit::RateLimit;
+use super::text::replace_all;
+
+/// What stands for a secret wherever one would have been shown.
+pub const REDACTED: &str = "[redacted]";
 
 /// Client-side codes; API codes (seed 000's table, or any new one) pass through as strings.
 pub mod code {
@@ -37,6 +41,14 @@ impl ApiError {
         Self::new(code::INVALID_CONFIG, message)
     }
 
+    /// The error with every `secret` in what the server may have written (code, message,
+    /// docs) replaced by `[redacted]`: a server or proxy that echoes the key does not get it
+    /// into an error, and so not into a log.
+    pub fn redacted(self, secret: &str) -> Self {
+        let redact = |text: String| replace_all(&text, secret, REDACTED);
+        Self { code: redact(self.code), message: redact(self.message), docs: self.docs.map(redact), ..self }
+    }
+
     /// Exactly connection errors, timeouts, 429 and 5xx: everything else would fail the same way again.
     pub fn retryable(&self) -> bool {
         self.code == code::CONNECTION_ERROR
@@ -68,5 +80,19 @@ mod tests {
         assert!(!ApiError::new(code::ABORTED, "x").retryable());
         assert!(!ApiError::new(code::INVALID_RESPONSE, "x").with_status(200).retryable());
         assert!(!ApiError::new(code::INVALID_CONFIG, "x").retryable());
+    }
+
+    #[test]
+    fn redacting_replaces_the_secret_wherever_the_server_wrote_it() {
+        let key = "capx_sk_test_k3y";
+        let mut err = ApiError::new("bad_capx_sk_test_k3y", "Invalid API key: Bearer capx_sk_test_k3y (capx_sk_test_k3y)").with_status(401);
+        err.docs = Some("https://docs.example/?key=capx_sk_test_k3y".into());
+        let err = err.redacted(key);
+        assert_eq!(err.code, "bad_[redacted]");
+        assert_eq!(err.message, "Invalid API key: Bearer [redacted] ([redacted])");
+        assert_eq!(err.docs.as_deref(), Some("https://docs.example/?key=[redacted]"));
+        assert_eq!(err.status, Some(401));
+        let plain = ApiError::new("not_found", "capx_sk_test_other is not it");
+        assert_eq!(plain.clone().redacted(key), plain);
     }
 }

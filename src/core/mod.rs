@@ -8,6 +8,7 @@ pub mod error;
 pub mod json;
 pub mod models;
 pub mod proxy;
+pub mod redirect;
 pub mod rate_limit;
 pub mod request;
 pub mod retry;

@@ -83,7 +83,8 @@ pub fn id_segment(name: &str, id: &str) -> Result<String, ApiError> {
     Ok(percent_encode(id))
 }
 
-/// A caller-supplied path for `request()`: relative to `baseUrl`, never another origin.
+/// A path relative to `baseUrl`, never another origin: what `request()` and the edge proxy
+/// send on.
 pub fn check_relative_path(path: &str) -> Result<String, ApiError> {
     let bad = |why: &str| ApiError::invalid_config(["path \"", path, "\" ", why].concat());
     if find(path, "://").is_some() || path.starts_with("//") {
@@ -100,6 +101,29 @@ pub fn check_relative_path(path: &str) -> Result<String, ApiError> {
         return Err(bad("is empty"));
     }
     Ok(["/", path].concat())
+}
+
+/// A caller's path for `request()`: also never above `baseUrl`'s own path. What a WHATWG URL
+/// parser would turn into a step up is refused, not rewritten: a backslash (read as `/`) and
+/// a percent-encoded dot, slash or backslash (`%2e%2e` is a dot segment to it; `%2f` and
+/// `%5c` are steps to a server that decodes before routing), besides the dot segments,
+/// whitespace and controls (which it strips) that every relative path refuses. What is left
+/// normalises to itself, under `baseUrl`.
+pub fn check_request_path(path: &str) -> Result<String, ApiError> {
+    let bad = |why: &str| ApiError::invalid_config(["path \"", path, "\" ", why].concat());
+    if path.contains('\\') {
+        return Err(bad("must not contain '\\', which URLs read as '/'"));
+    }
+    if has_encoded_step(path) {
+        return Err(bad("must not contain %2e, %2f or %5c: an encoded dot or slash is a step out of the path"));
+    }
+    check_relative_path(path)
+}
+
+/// Whether `s` holds a percent-encoded dot, slash or backslash, in either case: what a
+/// server decoding before routing, or a URL parser, can turn into a path step.
+fn has_encoded_step(s: &str) -> bool {
+    s.as_bytes().windows(3).any(|w| matches!(w, [b'%', b'2', b'e' | b'E' | b'f' | b'F'] | [b'%', b'5', b'c' | b'C']))
 }
 
 pub fn normalize_method(method: &str) -> Result<&'static str, ApiError> {
@@ -217,6 +241,23 @@ mod tests {
         for bad in ["", "/", "https://evil.example/v1", "//evil.example", "/a/../b", "/a?b=1", "/a b", "/./a"] {
             assert_eq!(check_relative_path(bad).unwrap_err().code, code::INVALID_CONFIG, "{bad}");
         }
+    }
+
+    #[test]
+    fn paths_that_a_url_parser_would_take_out_of_base_url() {
+        // The two of issue 17, then each class: backslashes, encoded dots, slashes and
+        // backslashes in either case, wherever they sit in a segment.
+        for bad in [
+            "\\..\\..\\__mock\\account", "/%2e%2e/__mock/account", "/a\\b", "\\", "/%2E%2E/x", "/.%2e/x", "/%2e./x", "/%2e/x",
+            "/a%2fb", "/a%2F..%2Fb", "/a%5cb", "/a%5C..", "/x%2ey", "/tasks/%2e",
+        ] {
+            assert_eq!(check_request_path(bad).unwrap_err().code, code::INVALID_CONFIG, "{bad}");
+        }
+        // Dots and percent-escapes that are neither stay allowed.
+        for good in ["/files/a.txt", "/a..b/c", "/a%20b", "/%252e%252e/x", "/%2", "/x%2", "/%e2%80%a6"] {
+            assert_eq!(check_request_path(good).unwrap(), good);
+        }
+        assert!(check_request_path("/a/../b").is_err() && check_request_path("//evil.example").is_err(), "and what every relative path refuses");
     }
 
     #[test]

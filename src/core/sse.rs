@@ -9,6 +9,13 @@
 
 use std::borrow::Cow;
 
+/// Whether a `Content-Type` names an event stream: its MIME type essence (before any
+/// parameter, without the whitespace around it) is `text/event-stream`, in any letter case.
+pub fn is_event_stream(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default();
+    essence.trim().eq_ignore_ascii_case("text/event-stream")
+}
+
 /// A line (or an event's data) longer than this without an end is an error, not unbounded
 /// memory growth.
 pub const DEFAULT_MAX_LINE: usize = 1 << 20;
@@ -202,12 +209,33 @@ impl SseDecoder {
         String::from_utf8_lossy(if self.id_changed { &self.committed_id } else { &self.id_buffer })
     }
 
+    /// The `Last-Event-ID` value a reconnection sends (WHATWG: the id "encoded as UTF-8").
+    /// Fetch writes a header string one byte per character, so the id's UTF-8 bytes go as
+    /// one character each; a runtime that writes header strings as UTF-8 itself
+    /// (`utf8_headers`: workerd) gets the text. Any id fits: it holds no CR, LF (they end
+    /// lines) or NUL (such an id is ignored).
+    pub fn last_event_id_header(&self, utf8_headers: bool) -> String {
+        let id = self.last_event_id();
+        if utf8_headers {
+            id.into_owned()
+        } else {
+            super::text::byte_string(id.as_bytes())
+        }
+    }
+
     pub fn retry_ms(&self) -> Option<u64> {
         self.retry_ms
     }
 
     fn too_long(&self) -> SseError {
         SseError::LineTooLong { limit: self.max_line }
+    }
+
+    /// Whether `bytes`, once decoded, outgrow the limit: each invalid byte becomes a U+FFFD
+    /// of three, so the text a receiver holds could otherwise reach three times the bytes
+    /// read. Only what is longer than a third of the limit needs counting.
+    fn decodes_too_long(&self, bytes: &[u8]) -> bool {
+        bytes.len() > self.max_line / 3 && decoded_len(bytes) > self.max_line
     }
 
     fn buffer(&mut self, bytes: &[u8]) -> Result<(), SseError> {
@@ -248,11 +276,11 @@ impl SseDecoder {
             self.started = true;
             line = line.strip_prefix(BOM).unwrap_or(line);
         }
+        if self.decodes_too_long(line) {
+            return self.fail();
+        }
         let (field, value) = match line {
-            [] => {
-                self.dispatch(pending.take(), out);
-                return Ok(());
-            }
+            [] => return self.dispatch(pending.take(), out),
             [b':', ..] => return Ok(()),
             // The fields of nearly every line of a stream, without a search for the colon.
             [b'd', b'a', b't', b'a', b':', value @ ..] => (Field::Data, value),
@@ -296,8 +324,12 @@ impl SseDecoder {
         Ok(())
     }
 
+    /// `pending` is a single data line, already held to the limit as a line.
     #[inline(always)]
-    fn dispatch(&mut self, pending: Option<&[u8]>, out: &mut impl SseSink) {
+    fn dispatch(&mut self, pending: Option<&[u8]>, out: &mut impl SseSink) -> Result<(), SseError> {
+        if pending.is_none() && self.decodes_too_long(&self.data) {
+            return self.fail();
+        }
         // Every blank line commits the id, with or without data (WHATWG "dispatch the event", step 1).
         self.id_changed = false;
         match pending {
@@ -310,7 +342,14 @@ impl SseDecoder {
         }
         self.data.clear();
         self.event_type.clear();
+        Ok(())
     }
+}
+
+/// The length of `bytes` decoded as UTF-8 with each invalid sequence replaced by U+FFFD, as
+/// `String::from_utf8_lossy` and `TextDecoder` give it.
+fn decoded_len(bytes: &[u8]) -> usize {
+    bytes.utf8_chunks().map(|chunk| chunk.valid().len() + if chunk.invalid().is_empty() { 0 } else { 3 }).sum()
 }
 
 /// The index of the first CR or LF, sixteen bytes at a time in wasm's SIMD: this scan is

@@ -19,6 +19,12 @@ pub fn decimal(n: i64) -> String {
     digits.iter().rev().map(|&d| char::from(d)).collect()
 }
 
+/// `bytes` as a byte string: each byte one character, U+0000 to U+00FF. A header value of
+/// this form goes on the wire as exactly these bytes.
+pub fn byte_string(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| char::from(b)).collect()
+}
+
 /// Two lowercase hex digits.
 pub fn hex_byte(byte: u8) -> [char; 2] {
     const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -70,6 +76,13 @@ mod tests {
             let expected = if needle.is_empty() { hay.to_owned() } else { hay.replace(needle, "[redacted]") };
             assert_eq!(replace_all(hay, needle, "[redacted]"), expected, "{hay} {needle}");
         }
+    }
+
+    #[test]
+    fn byte_strings_hold_one_char_per_byte() {
+        assert_eq!(byte_string("café".as_bytes()), "caf\u{c3}\u{a9}");
+        assert_eq!(byte_string(&[0, 0x7f, 0x80, 0xff]).chars().map(u32::from).collect::<Vec<_>>(), [0, 0x7f, 0x80, 0xff]);
+        assert_eq!(byte_string(b""), "");
     }
 
     #[test]

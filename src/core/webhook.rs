@@ -66,6 +66,17 @@ impl WebhookSecret {
     }
 }
 
+/// The largest whole number JavaScript holds exactly.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// A timestamp `sign` takes as a JavaScript number: only what `verify` reads back as
+/// `webhook-timestamp` (digits only), so a whole number of seconds from 0 up to what
+/// JavaScript holds exactly. -0 is negative too: written "-0", verify refuses it.
+pub fn signable_timestamp(seconds: f64) -> Option<i64> {
+    let whole = seconds.fract() == 0.0 && !seconds.is_sign_negative() && seconds <= MAX_SAFE_INTEGER;
+    whole.then_some(seconds as i64)
+}
+
 /// The `webhook-signature` value for one message.
 pub fn sign(secret: &WebhookSecret, msg_id: &str, timestamp: i64, payload: &[u8]) -> String {
     ["v1,", &base64::encode(&secret.mac(msg_id, &decimal(timestamp), payload))].concat()
@@ -171,6 +182,20 @@ mod tests {
             let h = headers(ID, "1614265330", SIGNATURE);
             let without = |name: &str| if name == missing { None } else { h(name) };
             assert_eq!(verify(&secret, BODY, without, 300, TS), Err(WebhookError::MissingHeader(missing)));
+        }
+    }
+
+    #[test]
+    fn sign_takes_exactly_the_timestamps_verify_reads() {
+        for ok in [0.0, 1.0, 1614265330.0, MAX_SAFE_INTEGER] {
+            assert_eq!(signable_timestamp(ok), Some(ok as i64), "{ok}");
+        }
+        for bad in [-0.0, -1.0, -1614265330.0, 1.5, MAX_SAFE_INTEGER + 1.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(signable_timestamp(bad), None, "{bad}");
+        }
+        // What verify makes of those written out: refused, whatever the signature.
+        for written in ["-0", "-1", "-1614265330", "1.5"] {
+            assert_eq!(check(BODY, ID, written, SIGNATURE, 0), Err(WebhookError::InvalidTimestamp), "{written}");
         }
     }
 

@@ -3,7 +3,6 @@
 use super::{body_call, get_call, js, listing};
 use crate::client::send;
 use crate::core::error::ApiError;
-use crate::core::request::{is_header_value, HEADER_VALUE};
 use crate::options::id_arg;
 use crate::options::Bag;
 use crate::pagination::Pager;
@@ -104,11 +103,12 @@ impl Companies {
     }
 }
 
-/// The caller's `lastEventId` goes into a header: one that could not is refused here.
+/// The caller's `lastEventId` goes into `Last-Event-ID` as its UTF-8 bytes: any text an
+/// event stream's id can hold fits, so only a line break or NUL (which none can) is refused.
 fn last_event_id(bag: &Bag) -> Result<Option<String>, ApiError> {
     let id = bag.string("lastEventId")?;
-    if id.as_deref().is_some_and(|id| !is_header_value(id)) {
-        return Err(ApiError::invalid_config(["options.lastEventId must be ", HEADER_VALUE].concat()));
+    if id.as_deref().is_some_and(|id| id.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0))) {
+        return Err(ApiError::invalid_config("options.lastEventId must not contain a line break or NUL, as no event stream id can"));
     }
     Ok(id)
 }

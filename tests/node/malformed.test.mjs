@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { once } from "node:events";
+import { inspect } from "node:util";
 import { Capx, CapxError, createEdgeHandler } from "capx";
 
 const meta = '"meta":{"credits_used":1,"credits_remaining":9}';
@@ -52,6 +53,20 @@ const cases = [
     res.end("not gzip at all");
   }, "connection_error", null],
   ["headers, then a body that never comes", (req, res) => res.writeHead(200, { "content-type": json }), "timeout", null],
+  // A server or proxy that echoes the key: it reaches no string of the error (issue 17).
+  ["the key echoed in error.message and error.docs", (req, res) => {
+    const key = req.headers.authorization.slice(7);
+    res.writeHead(401, { "content-type": json });
+    res.end(JSON.stringify({ success: false, error: { code: "unauthorized", message: `Invalid API key: Bearer ${key}`, docs: `https://docs.example/?key=${key}` } }));
+  }, "unauthorized", 401],
+  ["the key echoed in error.code", (req, res) => {
+    res.writeHead(400, { "content-type": json });
+    res.end(JSON.stringify({ success: false, error: { code: `bad_${req.headers.authorization.slice(7)}`, message: "m" } }));
+  }, "bad_[redacted]", 400],
+  ["the key in a non-JSON body, cut where the excerpt ends", (req, res) => {
+    res.writeHead(502, { "content-type": "text/html" });
+    res.end(`<p>${"x".repeat(30)} ${req.headers.authorization}</p>`);
+  }, "invalid_response", 502],
   ["an unknown error code passes through", 418, '{"success":false,"error":{"code":"teapot","message":"short and stout"}}', json, "teapot", 418],
   ["a valid envelope as text/html still parses", 200, ok, "text/html", null, 200],
   ["a UTF-8 BOM before the JSON", 200, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(ok)]), json, null, 200],
@@ -90,7 +105,8 @@ for (const [transport, options] of transports) test(`${cases.length} malformed r
         assert.equal(e.code, c.code, e.message);
         assert.equal(e.status, c.status, e.message);
         assert.equal(e.retryable, c.code === "connection_error" || c.code === "timeout" || c.status === 429 || c.status >= 500);
-        assert.ok(!e.message.includes("capx_sk_test_malformed"), "the key is not in the message");
+        // Even a start of the key, as an excerpt cut inside it would show.
+        for (const shown of [e.message, e.stack, String(e), inspect(e), e.docs, e.code]) assert.ok(!String(shown).includes("capx_sk_test_m"), `the key is in: ${shown}`);
       });
     }
     const after = await capx.companies.get("alive");

@@ -6,6 +6,8 @@ import { coreCases } from "../suites/core.mjs";
 import { clientCases, guardCases } from "../suites/client.mjs";
 import { streamCases } from "../suites/stream.mjs";
 import { edgeCases } from "../suites/edge.mjs";
+import { hostileCases } from "../suites/hostile.mjs";
+import { startMisbehaving } from "../runtimes/hostile-server.mjs";
 
 const mockOrigin = process.env.CAPX_MOCK_ORIGIN;
 
@@ -19,3 +21,11 @@ const withMock = [
   ...edgeCases(capx, { mockOrigin }).map(([n, f]) => [`edge: ${n}`, f]),
 ];
 for (const [name, fn] of withMock) test(name, { skip: !mockOrigin && "CAPX_MOCK_ORIGIN is not set" }, fn);
+
+// A server that redirects, echoes the key and scripts event streams: over node:http and fetch.
+const hostile = await startMisbehaving();
+const nodeInspect = (v) => inspect(v, { showHidden: true, depth: 5 });
+const places = { hostileOrigin: hostile.origin, foreignOrigin: hostile.foreignOrigin, nodeInspect };
+for (const [name, fn] of hostileCases(capx, places)) test(`hostile: ${name}`, fn);
+for (const [name, fn] of hostileCases(capx, { ...places, clientOptions: { fetch: (...args) => fetch(...args) } })) test(`hostile over fetch: ${name}`, fn);
+test.after(() => hostile.close());

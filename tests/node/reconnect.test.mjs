@@ -88,3 +88,22 @@ test("events completed before an over-long line in the same read arrive before t
   assert.match(error.message, /exceeded 1048576 bytes/);
   assert.equal(activity.lastEventId, "2");
 });
+
+test("an event whose decoded text would outgrow the limit is refused as an over-long line is", async () => {
+  // 400 000 bytes that are not UTF-8 read as 400 000 U+FFFD: 1 200 000 bytes of text.
+  const head = new TextEncoder().encode(event(1, "a") + "data: ");
+  const body = new Uint8Array(head.length + 400_002).fill(0xff);
+  body.set(head);
+  body.set([10, 10], body.length - 2);
+  const capx = new Capx({
+    apiKey: "capx_sk_test_reconnect",
+    fetch: async () => new Response(new ReadableStream({ start: (c) => (c.enqueue(body), c.close()) }), { headers: stream }),
+  });
+  const got = [];
+  const error = await (async () => {
+    for await (const e of capx.companies.activity("co_1")) got.push(e.type);
+  })().then(() => assert.fail("ended without an error"), (e) => e);
+  assert.deepEqual(got, ["a"]);
+  assert.equal(error.code, "invalid_response");
+  assert.match(error.message, /exceeded 1048576 bytes/);
+});

@@ -5,6 +5,7 @@ import { coreCases } from "../suites/core.mjs";
 import { clientCases } from "../suites/client.mjs";
 import { edgeCases } from "../suites/edge.mjs";
 import { proxyAttackCases } from "../suites/proxy-attacks.mjs";
+import { hostileCases } from "../suites/hostile.mjs";
 
 const smoke = new Set(["companies: create, get, list, pause, resume", "drop after commit on create: the retry is replayed, exactly one task exists"]);
 globalThis.__runSuites = () => run([
@@ -16,4 +17,5 @@ globalThis.__runSuites = () => run([
   ...(globalThis.CAPX_MOCK_ORIGIN
     ? proxyAttackCases(capx, { mockOrigin: globalThis.CAPX_MOCK_ORIGIN, hostileOrigin: globalThis.HOSTILE_ORIGIN, otherOrigin: globalThis.OTHER_ORIGIN })
     : []),
+  ...hostileCases(capx, { hostileOrigin: globalThis.CLIENT_HOSTILE_ORIGIN, foreignOrigin: globalThis.CLIENT_FOREIGN_ORIGIN }),
 ]);

@@ -7,6 +7,7 @@ import { clientCases } from "../suites/client.mjs";
 import { streamCases } from "../suites/stream.mjs";
 import { edgeCases } from "../suites/edge.mjs";
 import { proxyAttackCases } from "../suites/proxy-attacks.mjs";
+import { hostileCases } from "../suites/hostile.mjs";
 
 export default {
   async fetch(request, env) {
@@ -22,6 +23,7 @@ export default {
       stream: () => streamCases(capx, { mockOrigin }),
       edge: () => edgeCases(capx, { mockOrigin }),
       "proxy-attacks": () => proxyAttackCases(capx, { mockOrigin, hostileOrigin: env.HOSTILE_ORIGIN, otherOrigin: env.OTHER_ORIGIN }),
+      hostile: () => hostileCases(capx, { hostileOrigin: env.CLIENT_HOSTILE_ORIGIN, foreignOrigin: env.CLIENT_FOREIGN_ORIGIN }),
     };
     const cases = suites[suite]();
     return Response.json(await run(cases));

@@ -1,12 +1,17 @@
-// Runs tests/runtimes/worker.mjs inside workerd through miniflare.
+// Runs tests/runtimes/worker.mjs inside workerd through miniflare: every suite at a current
+// compatibility date, and the hostile-server suite also at one before 2025-09-01, when fetch
+// in workerd still followed redirects with every header unless told not to.
 import { Miniflare } from "miniflare";
 import { summary } from "../suites/harness.mjs";
 import { startHostile } from "../fixtures/hostile-upstream.mjs";
+import { startMisbehaving } from "./hostile-server.mjs";
 
 const mockOrigin = process.env.CAPX_MOCK_ORIGIN;
-// The edge proxy's attack table also runs under a compatibility date before 2025-09-01,
-// where fetch still followed redirects across origins with every header.
+// The edge proxy's attack table and the client's hostile-server suite also run under a
+// compatibility date before 2025-09-01, where fetch still followed redirects across origins
+// with every header.
 const hostile = await startHostile();
+const misbehaving = await startMisbehaving();
 const miniflare = (compatibilityDate) => new Miniflare({
   modules: true,
   scriptPath: "tests/runtimes/worker.mjs",
@@ -16,11 +21,17 @@ const miniflare = (compatibilityDate) => new Miniflare({
     { type: "CompiledWasm", include: ["**/*.wasm"] },
   ],
   compatibilityDate,
-  bindings: { CAPX_MOCK_ORIGIN: mockOrigin ?? "", HOSTILE_ORIGIN: hostile.origin, OTHER_ORIGIN: hostile.otherOrigin },
+  bindings: {
+    CAPX_MOCK_ORIGIN: mockOrigin ?? "",
+    HOSTILE_ORIGIN: hostile.origin,
+    OTHER_ORIGIN: hostile.otherOrigin,
+    CLIENT_HOSTILE_ORIGIN: misbehaving.origin,
+    CLIENT_FOREIGN_ORIGIN: misbehaving.foreignOrigin,
+  },
 });
 const runs = [
-  ["2025-09-01", mockOrigin ? ["core", "client", "stream", "edge", "proxy-attacks"] : ["core"]],
-  ["2024-01-01", mockOrigin ? ["proxy-attacks"] : []],
+  ["2025-09-01", [...(mockOrigin ? ["core", "client", "stream", "edge", "proxy-attacks"] : ["core"]), "hostile"]],
+  ["2024-01-01", [...(mockOrigin ? ["proxy-attacks"] : []), "hostile"]],
 ];
 let failed = 0;
 try {
@@ -41,5 +52,6 @@ try {
   }
 } finally {
   await hostile.close();
+  misbehaving.close();
 }
 process.exit(failed ? 1 : 0);

@@ -236,6 +236,12 @@ export function clientCases({ Capx, CapxError }, { mockOrigin, nodeInspect, clie
       await fails(capx.companies.list({}, { signal: "nope" }), "invalid_config", CapxError);
       await fails(capx.companies.list({ limit: {} }), "invalid_config", CapxError);
       await fails(capx.request("GET", "https://evil.example/v1/companies"), "invalid_config", CapxError);
+      // Both reached /__mock/account with the key (issue 17): a backslash is a slash to a URL
+      // parser, and %2e%2e a dot segment.
+      for (const path of ["\\..\\..\\__mock\\account", "/%2e%2e/__mock/account", "/%2E./__mock/account", "/companies%2f..%2f..%2f__mock%2faccount", "/a%5c..%5c..%5c__mock"]) {
+        const err = await fails(capx.request("GET", path), "invalid_config", CapxError);
+        ok(err.message.startsWith(`path "${path}"`), err.message);
+      }
       await fails(capx.request("TRACE", "/companies"), "invalid_config", CapxError);
       const it = capx.tasks.iterate("a/b")[Symbol.asyncIterator]();
       await fails(it.next(), "invalid_config", CapxError);

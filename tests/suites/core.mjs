@@ -6,8 +6,38 @@ const SEED_ERROR = `{"success":false,"error":{"code":"rate_limit_exceeded","mess
 const STATUSES = ["pending", "pending_approval", "in_progress", "completed", "rejected", "failed"];
 const ALLOWED = new Set(["pending_approval>pending", "pending_approval>rejected", "pending>in_progress", "in_progress>completed", "in_progress>failed"]);
 
-export function coreCases({ parseEnvelope, isTerminalStatus, canTransition, CapxError }, { HeadersClass } = {}) {
+export function coreCases({ Capx, parseEnvelope, isTerminalStatus, canTransition, CapxError }, { HeadersClass } = {}) {
+  // The browser entry has no client: only the builds with one run the first case.
+  const withClient = Capx ? [
+    ["request() never leaves baseUrl's path, whatever this runtime's URL parser makes of the path", async () => {
+      const sent = [];
+      const fetch = (url) => {
+        sent.push(url);
+        return Promise.resolve(new Response(SEED_SUCCESS, { headers: { "content-type": "application/json" } }));
+      };
+      const capx = new Capx({ apiKey: "capx_sk_test_paths", baseUrl: "https://api.example/v1/", fetch, maxRetries: 0, dangerouslyAllowBrowser: true });
+      // Dot segments written every way a WHATWG parser reads them, encoded separators, and
+      // what only looks like them.
+      const pieces = ["..", ".", "%2e", "%2E.", ".%2e", "%2e%2e", "%2f", "%5C", "\\", "a", "%252e", "..;", "\uff0e\uff0e", "", "%2", "a%2Eb"];
+      let refused = 0;
+      for (const a of pieces) for (const sep of ["/", "\\", "%2F"]) for (const b of pieces) {
+        const path = `/${a}${sep}${b}/__mock`;
+        const before = sent.length;
+        try {
+          await capx.request("GET", path);
+        } catch (e) {
+          eq([e.code, sent.length], ["invalid_config", before], path);
+          refused++;
+          continue;
+        }
+        const url = new URL(sent.at(-1));
+        ok(url.origin === "https://api.example" && url.pathname.startsWith("/v1/"), `${path} reached ${url.href}`);
+      }
+      ok(refused > 0 && sent.length > 0, `${refused} refused, ${sent.length} sent`);
+    }],
+  ] : [];
   return [
+    ...withClient,
     ["parseEnvelope unwraps the seed's success envelope", () => {
       const headers = { "X-RateLimit-Limit": "60", "x-ratelimit-remaining": "42", "X-RateLimit-Reset": "1716700000" };
       const r = parseEnvelope(200, SEED_SUCCESS, headers);

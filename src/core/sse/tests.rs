@@ -321,3 +321,52 @@ fn resuming_from_a_callers_id() {
     assert_eq!(out, [ev("message", "a", "41"), ev("message", "b", "")]);
     assert_eq!(d.last_event_id(), "", "the server reset it");
 }
+
+#[test]
+fn text_held_decoded_is_bounded_too() {
+    // Each 0xFF becomes a U+FFFD of three bytes: 18 bytes read would be 42 held.
+    let mut out = Vec::new();
+    let mut d = SseDecoder::with_max_line(30);
+    let line = [&b"data: "[..], &[0xFF; 12], b"\n\n"].concat();
+    assert_eq!(d.feed(&line, &mut out), Err(SseError::LineTooLong { limit: 30 }));
+    let mut d = SseDecoder::with_max_line(30);
+    let id = [&b"id: "[..], &[0xFF; 9], b"\n"].concat();
+    assert!(d.feed(&id, &mut out).is_err(), "an id line too");
+    // Two lines of 8 each pass as lines (30 decoded), not as one event's data (50).
+    let mut d = SseDecoder::with_max_line(30);
+    let two = [&b"data: "[..], &[0xFF; 8], b"\ndata: ", &[0xFF; 8], b"\n"].concat();
+    d.feed(&two, &mut out).unwrap();
+    assert_eq!(d.feed(b"\n", &mut out), Err(SseError::LineTooLong { limit: 30 }));
+    assert!(out.is_empty());
+    // Valid UTF-8 decodes to its own length: a line of exactly the limit passes.
+    let mut d = SseDecoder::with_max_line(30);
+    d.feed(format!("data: {}\n\n", "é".repeat(12)).as_bytes(), &mut out).unwrap();
+    assert_eq!(out, [ev("message", &"é".repeat(12), "")]);
+    assert_eq!(decoded_len(b"a\xF0\x9F\x98b\xFF\xE2\x82\xAC"), String::from_utf8_lossy(b"a\xF0\x9F\x98b\xFF\xE2\x82\xAC").len());
+}
+
+#[test]
+fn last_event_id_goes_back_as_its_utf8_bytes() {
+    let (_, d) = decode_chunks(&["id: café😀\u{FFFD}\ndata: a\n\n".as_bytes()]);
+    let header: Vec<u32> = d.last_event_id_header(false).chars().map(u32::from).collect();
+    assert_eq!(d.last_event_id_header(true), "café😀\u{FFFD}", "for a runtime that encodes it itself");
+    let utf8: Vec<u32> = "café😀\u{FFFD}".bytes().map(u32::from).collect();
+    assert_eq!(header, utf8);
+    assert_eq!(&header[..5], [0x63, 0x61, 0x66, 0xc3, 0xa9]);
+    // Bytes that are not UTF-8 go back as the U+FFFD they were decoded to.
+    let (_, d) = decode_chunks(&[b"id: x\xFFy\ndata: a\n\n"]);
+    assert_eq!(d.last_event_id_header(false), super::super::text::byte_string("x\u{FFFD}y".as_bytes()));
+    let mut d = SseDecoder::new();
+    d.resume_from("é".as_bytes());
+    assert_eq!(d.last_event_id_header(false), "\u{c3}\u{a9}");
+}
+
+#[test]
+fn the_content_type_is_compared_by_mime_essence() {
+    for yes in ["text/event-stream", "Text/Event-Stream; charset=utf-8", " text/event-stream ;x=y", "TEXT/EVENT-STREAM\t"] {
+        assert!(is_event_stream(yes), "{yes}");
+    }
+    for no in ["", "text/event-streamx", "text/event-stream-x; a=b", "text/html", "application/json; text/event-stream", "text/event stream"] {
+        assert!(!is_event_stream(no), "{no}");
+    }
+}
