@@ -1,9 +1,10 @@
-// Node, Deno and Bun. The wasm travels inside this module (wasm-inline.js), so a bundle of
-// a Node app (esbuild, tsup, bun build, CommonJS or ESM) carries it with no file to copy.
+// Node, Deno and Bun, with the glue that holds Node's own transport (capx-node.js). The wasm
+// travels inside a module (wasm-inline.js), so a bundle of a Node app (esbuild, tsup, bun
+// build, CommonJS or ESM) carries it with no file to copy.
 import { Buffer } from "node:buffer";
-import { initSync } from "./capx.js";
+import { initSync } from "./capx-node.js";
 import { base64 } from "./wasm-inline.js";
 
 initSync({ module: Buffer.from(base64, "base64") });
 
-export * from "./capx.js";
+export * from "./capx-node.js";

@@ -18,10 +18,10 @@ let hostile;
 before(async () => (hostile = await startHostile()));
 after(() => hostile.close());
 
-// The same module instance the package entry initialised (the glue beside whichever build
-// `capx` resolves to): initSync hands back its exports, whose names are minified; the memory
-// is the one that is a WebAssembly.Memory.
-const { initSync } = await import(new URL("./capx.js", import.meta.resolve("capx")));
+// The same module instance the package entry initialised (the Node glue beside whichever
+// build `capx` resolves to): initSync hands back its exports, whose names are minified; the
+// memory is the one that is a WebAssembly.Memory.
+const { initSync } = await import(new URL("./capx-node.js", import.meta.resolve("capx")));
 const wasmMemory = Object.values(initSync({ module: new Uint8Array(0) })).find((v) => v instanceof WebAssembly.Memory);
 const memory = () => wasmMemory.buffer.byteLength;
 // Wasm memory never shrinks: what the instance ever held, it still has. 16 MiB is far above
