@@ -32,7 +32,8 @@ async function started(args = []) {
     child.on("exit", (code) => reject(new Error(`exited ${code}: ${out}`)));
   });
   const exit = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
-  return { child, origin, exit };
+  const binaryPid = Number(execFileSync("pgrep", ["-P", String(child.pid)], { encoding: "utf8" }).trim());
+  return { child, origin, exit, binaryPid };
 }
 
 test("SIGTERM and SIGINT reach the binary, which saves its state and exits 0", async () => {
@@ -40,11 +41,18 @@ test("SIGTERM and SIGINT reach the binary, which saves its state and exits 0", a
   try {
     for (const signal of ["SIGTERM", "SIGINT"]) {
       const state = join(dir, `${signal}.json`);
-      const { child, origin, exit } = await started(["--state", state]);
-      child.kill(signal);
-      assert.deepEqual(await exit, { code: 0, signal: null }, signal);
-      assert.ok(existsSync(state), `${signal}: the binary shut down cleanly`);
-      await assert.rejects(fetch(`${origin}/health`), `${signal}: nothing listens any more`);
+      const { child, origin, exit, binaryPid } = await started(["--state", state]);
+      try {
+        child.kill(signal);
+        assert.deepEqual(await exit, { code: 0, signal: null }, signal);
+        assert.ok(existsSync(state), `${signal}: the binary shut down cleanly`);
+        await assert.rejects(fetch(`${origin}/health`), `${signal}: nothing listens any more`);
+      } finally {
+        // Had the signal not reached it, the binary would hold this test's pipes open.
+        try {
+          process.kill(binaryPid, "SIGKILL");
+        } catch {}
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -52,8 +60,7 @@ test("SIGTERM and SIGINT reach the binary, which saves its state and exits 0", a
 });
 
 test("a binary killed by a signal: the shim ends by the same signal", async () => {
-  const { child, exit } = await started();
-  const binaryPid = Number(execFileSync("pgrep", ["-P", String(child.pid)], { encoding: "utf8" }).trim());
+  const { exit, binaryPid } = await started();
   process.kill(binaryPid, "SIGKILL");
   assert.deepEqual(await exit, { code: null, signal: "SIGKILL" });
 });
