@@ -96,15 +96,17 @@ function listening(child, exited, stderr, options) {
 }
 
 function mockHandle(child, exited, origin, apiKey) {
-  async function control(method, route, body) {
+  async function control(method, route, payload) {
     const response = await fetch(`${origin}/__mock/${route}`, {
       method,
       headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: payload === undefined ? undefined : JSON.stringify(payload),
     });
-    const text = await response.text();
-    if (!response.ok) throw new CapxMockError("control_failed", `${method} /__mock/${route} answered ${response.status}: ${text}`);
-    return JSON.parse(text);
+    const body = await response.json().catch(() => null);
+    if (!response.ok) {
+      throw new CapxMockError("control_failed", `${method} /__mock/${route} answered ${response.status}: ${body?.error?.message ?? "no error message"}`);
+    }
+    return body;
   }
   /** @type {Promise<void> | undefined} */
   let stopping;

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -66,6 +66,7 @@ test("starts on a free port with a key of its own; the control methods act on it
     assert.deepEqual(log.slice(-2).map((r) => [r.method, r.path, r.status, r.fault]), [["GET", "/v1/companies", 500, "500"], ["GET", "/v1/companies", 200, null]]);
     await mock.setFaults("html_502", "500");
     await mock.setFaults();
+    await assert.rejects(mock.setFaults("meltdown"), (e) => e instanceof CapxMockError && e.code === "control_failed" && /unknown fault kind "meltdown"/.test(e.message));
     assert.equal((await capx.companies.list({}, { maxRetries: 0 })).status, 200, "setFaults() disarms");
 
     await mock.reset();
@@ -177,4 +178,36 @@ test("the mock never outlives its parent: SIGKILLed, or forgetting stop()", asyn
   const forgotten = Number(await firstLine(forgot));
   assert.equal(await exited, 0, "a script that never calls stop() still ends");
   assert.ok(await gone(forgotten));
+});
+
+test("errors name the cause: a binary that cannot run, exits early or never listens (CAPX_MOCK_BINARY)", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "capx-mock-fake-"));
+  const script = (name, body) => {
+    writeFileSync(join(dir, name), `#!/bin/sh\n${body}\n`);
+    chmodSync(join(dir, name), 0o755);
+    return join(dir, name);
+  };
+  const saved = process.env.CAPX_MOCK_BINARY;
+  t.after(() => {
+    process.env.CAPX_MOCK_BINARY = saved ?? "";
+    rmSync(dir, { recursive: true, force: true });
+  });
+  process.env.CAPX_MOCK_BINARY = join(dir, "missing");
+  await assert.rejects(startCapxMock(), (e) => e.code === "no_binary" && e.message.includes(`cannot run ${join(dir, "missing")}`));
+  process.env.CAPX_MOCK_BINARY = script("crash", "echo 'out of memory' >&2; exit 3");
+  await assert.rejects(startCapxMock(), (e) => e.code === "exited" && /exited with 3 before it listened: out of memory/.test(e.message));
+  process.env.CAPX_MOCK_BINARY = script("silent", "exec sleep 30");
+  await assert.rejects(startCapxMock({ timeoutMs: 300 }), (e) => e.code === "timeout" && /within 300 ms/.test(e.message));
+});
+
+test("log: true passes the request log on to this process's stderr", async () => {
+  const child = nodeChild(`import { startCapxMock } from "capx-mock";
+    const mock = await startCapxMock({ log: true });
+    await fetch(mock.origin + "/health");
+    await new Promise((r) => setTimeout(r, 300));
+    await mock.stop();`);
+  let err = "";
+  child.stderr.on("data", (d) => (err += d));
+  assert.equal(await new Promise((resolve) => child.on("exit", resolve)), 0);
+  assert.match(err, /"method":"GET","path":"\/health","status":200/);
 });
