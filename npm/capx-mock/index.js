@@ -53,8 +53,10 @@ async function startCapxMock(options = {}) {
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (chunk) => {
     if (options.log) process.stderr.write(chunk);
-    else stderr = (stderr + chunk).slice(-4096);
+    stderr = (stderr + chunk).slice(-4096);
   });
+  // A mock that already died makes closing its stdin an EPIPE: nothing to report then.
+  child.stdin.on("error", () => {});
   const origin = await listening(child, exited, () => stderr, options);
   // From here on nothing of the child keeps this process alive: a test run that forgot
   // stop() still ends, and its end closes the pipe, which ends the mock.

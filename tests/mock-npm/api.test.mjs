@@ -118,6 +118,13 @@ test("options become the mock's flags", async () => {
   }
 });
 
+test("stop() of a mock that died on its own resolves", async () => {
+  const mock = await startCapxMock();
+  process.kill(mock.pid, "SIGKILL");
+  assert.ok(await gone(mock.pid));
+  await mock.stop();
+});
+
 test("await using, and Symbol.asyncDispose", async () => {
   const mock = await startCapxMock();
   await mock[Symbol.asyncDispose]();
@@ -136,7 +143,9 @@ test("await using, and Symbol.asyncDispose", async () => {
 });
 
 test("errors name the cause: a bad flag, a port in use", async () => {
-  await assert.rejects(startCapxMock({ args: ["--nope", "1"] }), (e) => e instanceof CapxMockError && e.code === "bad_flag" && /unknown flag --nope/.test(e.message));
+  for (const log of [false, true]) {
+    await assert.rejects(startCapxMock({ log, args: ["--nope", "1"] }), (e) => e instanceof CapxMockError && e.code === "bad_flag" && /unknown flag --nope/.test(e.message));
+  }
   await assert.rejects(startCapxMock({ webhook: { url: "http://127.0.0.1:9/", secret: "not-a-secret" } }), (e) => e.code === "bad_flag" && /--webhook-secret/.test(e.message));
   const taken = await startCapxMock();
   try {
