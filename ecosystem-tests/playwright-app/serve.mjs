@@ -6,7 +6,8 @@ import { Readable } from "node:stream";
 export function serve(handler) {
   const server = createServer(async (req, res) => {
     const body = req.method === "GET" || req.method === "HEAD" ? undefined : Readable.toWeb(req);
-    const request = new Request(new URL(req.url ?? "/", "http://127.0.0.1"), { method: req.method, headers: /** @type {Record<string, string>} */ (req.headers), body, duplex: "half" });
+    // The URL the browser asked for, host and port included: the proxy checks a POST's Origin against it.
+    const request = new Request(new URL(req.url ?? "/", `http://${req.headers.host}`), { method: req.method, headers: /** @type {Record<string, string>} */ (req.headers), body, duplex: "half" });
     const response = await handler(request);
     res.writeHead(response.status, Object.fromEntries(response.headers));
     if (response.body) Readable.fromWeb(response.body).pipe(res);

@@ -57,7 +57,7 @@ async function startCapxMock(options = {}) {
   });
   // A mock that already died makes closing its stdin an EPIPE: nothing to report then.
   child.stdin.on("error", () => {});
-  const origin = await listening(child, exited, () => stderr, options);
+  const origin = await listening(child, () => stderr, options);
   // From here on nothing of the child keeps this process alive: a test run that forgot
   // stop() still ends, and its end closes the pipe, which ends the mock.
   child.unref();
@@ -66,7 +66,7 @@ async function startCapxMock(options = {}) {
 }
 
 /** The origin from the "listening on" line, or a CapxMockError naming why it never came. */
-function listening(child, exited, stderr, options) {
+function listening(child, stderr, options) {
   const port = options.port ?? 0;
   return new Promise((resolve, reject) => {
     let out = "";
@@ -87,7 +87,8 @@ function listening(child, exited, stderr, options) {
       clearTimeout(timer);
       reject(new CapxMockError("no_binary", `capx-mock: cannot run ${child.spawnfile}: ${e.message}`));
     });
-    exited.then(({ code, signal }) => {
+    // "close", not "exit": by then all of its stderr has been read.
+    child.once("close", (code, signal) => {
       clearTimeout(timer);
       const said = stderr().trim();
       if (code === 2) reject(new CapxMockError("bad_flag", `capx-mock refused its flags: ${said}`));
