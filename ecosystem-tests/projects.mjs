@@ -6,7 +6,8 @@
 // - `install: false`: no `npm install` (the project installs capx its own way);
 // - `test`: what runs instead of `npm test`;
 // - `helpers`: files of lib/ copied into the project;
-// - `quickstarts`: the README's quickstart for a runtime, written into the project.
+// - `quickstarts`: the README's quickstart for a runtime, written into the project;
+// - `withoutRust`: every directory holding cargo or rustc left out of the project's PATH.
 const nextEdge = { dir: "vercel-edge", quickstarts: { "app/api/quickstart/route.ts": "Vercel Edge" } };
 
 export const PROJECTS = [
@@ -25,4 +26,10 @@ export const PROJECTS = [
   { name: "browser:vite6", dir: "browser", versions: { vite: "6.4.6" }, variant: "vite" },
   { name: "browser:vite8", dir: "browser", versions: { vite: "8.4.1" }, variant: "vite" },
   { name: "browser:webpack5", dir: "browser", variant: "webpack" },
+  {
+    name: "playwright-app",
+    dir: "playwright-app",
+    withoutRust: true,
+    quickstarts: { "tests/fixtures.ts": "Playwright", "node-test/mock.test.mjs": "node:test (and Vitest)" },
+  },
 ];

@@ -2,16 +2,18 @@
 // user would build it, with its tool's default configuration, installing capx by name from
 // a local registry into which this run publishes pkg/.
 //   node ecosystem-tests/run.mjs [name ...]    (names as printed, e.g. vercel-edge:next16)
-// Needs pkg/ built and target/release/capx-mock. Caches installs under $CAPX_CACHE
-// (default ~/.cache/capx)/ecosystem; the first run downloads the tools, later runs do not.
+// Needs pkg/ built, target/release/capx-mock and scripts/build-mock-npm.sh's packages. Caches
+// installs under $CAPX_CACHE (default ~/.cache/capx)/ecosystem; the first run downloads the tools, later runs do not.
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { lock } from "./lib/lock.mjs";
 import { quickstart } from "./lib/readme.mjs";
+import { mockPackages, publishMockPackages } from "./lib/mock-packages.mjs";
 import { startRegistry } from "./lib/registry.mjs";
 import { run, start } from "./lib/exec.mjs";
+import { withoutRust } from "./lib/without-rust.mjs";
 import { PROJECTS } from "./projects.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -36,6 +38,7 @@ let passed = 0;
 const failures = [];
 try {
   await registry.publish(join(root, "pkg"));
+  await publishMockPackages(registry, root);
   const [, mockOrigin] = await mock.ready;
   for (const project of chosen) {
     console.log(`\n== ecosystem: ${project.name}`);
@@ -62,9 +65,9 @@ process.exit(failures.length ? 1 : 0);
 async function runProject(project, { registry: registryUrl, mockOrigin }) {
   const work = join(cache, "work", project.name.replace(":", "-"));
   mkdirSync(work, { recursive: true });
-  // What the last run copied or built goes; its node_modules, but for capx, stays.
+  // What the last run copied or built goes; its node_modules, but for our packages, stays.
   for (const entry of readdirSync(work)) if (entry !== "node_modules") rmSync(join(work, entry), { recursive: true, force: true });
-  for (const stale of ["capx", ".package-lock.json"]) rmSync(join(work, "node_modules", stale), { recursive: true, force: true });
+  for (const stale of ["capx", ...mockPackages(root), ".package-lock.json"]) rmSync(join(work, "node_modules", stale), { recursive: true, force: true });
   for (const dir of [project.base, project.dir]) if (dir) cpSync(join(here, dir), work, { recursive: true });
   mkdirSync(join(work, "src"), { recursive: true });
   cpSync(join(here, "lib/flow.ts"), join(work, "src/flow.ts"));
@@ -80,10 +83,11 @@ async function runProject(project, { registry: registryUrl, mockOrigin }) {
   writeFileSync(join(work, ".npmrc"), `registry=${registryUrl}\n`);
 
   const nodeBin = project.node ? join(root, `node_modules/node${project.node}/bin`) : dirname(process.execPath);
+  // The project's own tools first, then its Node, then the workspace's (deno, bun).
+  const path = [join(work, "node_modules/.bin"), nodeBin, process.env.PATH, join(root, "node_modules/.bin")].join(":");
   const env = {
     ...process.env,
-    // The project's own tools first, then its Node, then the workspace's (deno, bun).
-    PATH: [join(work, "node_modules/.bin"), nodeBin, process.env.PATH, join(root, "node_modules/.bin")].join(":"),
+    PATH: project.withoutRust ? withoutRust(path) : path,
     npm_config_registry: registryUrl,
     NPM_CONFIG_REGISTRY: registryUrl,
     // Deno and Bun keep their own caches, where an older capx of the same version would win.

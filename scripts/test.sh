@@ -2,7 +2,8 @@
 # Runs every test: native Rust (core + capx-mock), clippy, the built package in Node 20, 22
 # and 24 (and on 20 as built on plain stable), Deno, Bun, workerd (miniflare), edge-runtime
 # and headless Chromium, the demo board end to end (Playwright), the main job itself
-# (scripts/demo.sh --once), tsc --strict, and the ecosystem projects (ecosystem-tests/).
+# (scripts/demo.sh --once), tsc --strict, capx-mock's npm package (linux x64: the JS API,
+# npx, the README's examples), and the ecosystem projects (ecosystem-tests/).
 # Installs what is missing first. Exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +33,9 @@ step "clippy (native, wasm32, wasm32 browser build)" bash -c 'cargo clippy --rel
   cargo clippy --release --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings'
 scripts/build.sh || exit 1
 ln -sfn ../pkg node_modules/capx
+# capx-mock's npm packages, once per run (the host build only; --all adds the cross targets).
+scripts/build-mock-npm.sh > /dev/null || exit 1
+ln -sfn ../target/npm/node_modules/capx-mock node_modules/capx-mock
 
 # Agents work only when a test asks (POST /__mock/tick), so statuses never move under a test.
 start_mock --open-keys enterprise --config tests/fixtures/mock-config.json --heartbeat-ms 3600000 --keepalive-ms 500 --quiet
@@ -64,6 +68,7 @@ step "end-to-end (Playwright, Chromium)" node --test --test-reporter=spec tests/
 step "demo (scripts/demo.sh --once)" bash -c 'out=$(CAPX_DEMO_PORT=0 scripts/demo.sh --once 2>&1); rc=$?; echo "$out" | grep -v "^\s*Compiling";
   [ $rc -eq 0 ] && grep -q "^\[5/5\]" <<<"$out" && ! grep -q capx_sk_test_demo <<<"$out"'
 step "tsc --strict (Node, and a page through the browser condition)" bash -c "node_modules/.bin/tsc -p tests/types/tsconfig.json && node_modules/.bin/tsc -p tests/types/browser.tsconfig.json"
+step "capx-mock on npm (startCapxMock, npx, README examples)" node --test --test-reporter=spec tests/mock-npm/
 # capx installed by name from a local registry into one real project per toolchain.
 step "ecosystem (ecosystem-tests/)" node ecosystem-tests/run.mjs
 

@@ -2,7 +2,7 @@
 // every other package to the public registry, keeping what it fetched in `storage` so that
 // later runs install from disk.
 import { createRequire } from "node:module";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "./exec.mjs";
 
@@ -13,8 +13,8 @@ const OWN = ["capx", "capx-mock", "capx-mock-*"];
 
 export async function startRegistry(cacheDir) {
   const storage = join(cacheDir, "verdaccio-storage");
-  for (const name of ["capx", "capx-mock"]) rmSync(join(storage, name), { recursive: true, force: true });
   mkdirSync(storage, { recursive: true });
+  for (const name of readdirSync(storage)) if (name === "capx" || name.startsWith("capx-mock")) rmSync(join(storage, name), { recursive: true, force: true });
   const upstream = (await run("npm", ["config", "get", "registry"], { quiet: true })).trim();
   const own = OWN.map((name) => `  '${name}':\n    access: $all\n    publish: $all\n    unpublish: $all\n`).join("");
   const config = join(cacheDir, "verdaccio.yaml");

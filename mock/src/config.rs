@@ -84,6 +84,9 @@ pub struct Config {
     pub idempotency_ttl: Duration,
     pub state_file: Option<PathBuf>,
     pub quiet: bool,
+    /// The binary exits (as on SIGTERM) when its stdin reaches end of file: a parent that
+    /// holds the other end of a pipe takes the mock with it when it dies, even by SIGKILL.
+    pub exit_on_stdin_close: bool,
 }
 
 impl Default for Config {
@@ -115,6 +118,7 @@ impl Default for Config {
             idempotency_ttl: Duration::from_secs(24 * 3600),
             state_file: None,
             quiet: false,
+            exit_on_stdin_close: false,
         }
     }
 }
@@ -142,7 +146,7 @@ impl Config {
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             let flag = arg.strip_prefix("--").ok_or_else(|| format!("unexpected argument {arg}"))?.to_owned();
-            if flag == "quiet" || flag == "help" {
+            if SWITCHES.contains(&flag.as_str()) {
                 pairs.push((flag, "true".into()));
                 continue;
             }
@@ -181,7 +185,8 @@ impl Config {
                 }
                 "open-keys" => c.open_keys = Some(v),
                 "credits" => c.credits = v.parse().map_err(|e| format!("{v}: {e}"))?,
-                "quiet" => c.quiet = v != "false" && v != "0",
+                "quiet" => c.quiet = switch(&v),
+                "exit-on-stdin-close" => c.exit_on_stdin_close = switch(&v),
                 other => return Err(format!("unknown flag --{other}\n{USAGE}")),
             }
         }
@@ -224,6 +229,11 @@ pub fn is_key(key: &str) -> bool {
     body.is_some_and(|b| !b.is_empty() && b.bytes().all(|c| c.is_ascii_alphanumeric()))
 }
 
+/// A flag without a value is on; from the env, `false` and `0` turn it off.
+fn switch(v: &str) -> bool {
+    v != "false" && v != "0"
+}
+
 fn list(v: &str) -> impl Iterator<Item = &str> {
     v.split(',').map(str::trim).filter(|k| !k.is_empty())
 }
@@ -254,7 +264,11 @@ const FLAGS: &[&str] = &[
     "host", "port", "config", "state", "heartbeat-ms", "fail-rate", "seed", "keepalive-ms", "sse-retry-ms",
     "cost-threshold", "cors-origins", "webhook-url", "webhook-secret", "webhook-attempts", "webhook-backoff-ms",
     "fault-rate", "fault-kinds", "idempotency-ttl-ms", "keys", "plans", "open-keys", "credits", "quiet",
+    "exit-on-stdin-close",
 ];
+
+/// Flags that take no value.
+const SWITCHES: &[&str] = &["quiet", "exit-on-stdin-close", "help"];
 
 pub const USAGE: &str = "usage: capx-mock [FLAGS]   (each flag may also come from the env as CAPX_MOCK_<FLAG>)
   --host 127.0.0.1 --port 4010        where to listen (port 0: any free port)
@@ -271,4 +285,5 @@ pub const USAGE: &str = "usage: capx-mock [FLAGS]   (each flag may also come fro
   --idempotency-ttl-ms 86400000       how long Idempotency-Key responses are kept
   --cors-origins '*'                  or a comma-separated list of allowed origins
   --state FILE                        keep the state in FILE across restarts
-  --quiet                             no request log on stderr";
+  --quiet                             no request log on stderr
+  --exit-on-stdin-close               exit when stdin reaches end of file (for a parent holding a pipe)";

@@ -13,6 +13,7 @@ async fn main() {
             std::process::exit(2);
         }
     };
+    let stdin_closed = config.exit_on_stdin_close.then(stdin_closed);
     let server = match capx_mock::start(config).await {
         Ok(s) => s,
         Err(e) => {
@@ -22,11 +23,25 @@ async fn main() {
     };
     println!("capx-mock listening on http://{}", server.addr());
     let _ = std::io::stdout().flush();
-    wait_for_stop().await;
+    match stdin_closed {
+        Some(closed) => tokio::select! { _ = wait_for_signal() => {}, _ = closed => {} },
+        None => wait_for_signal().await,
+    }
     server.shutdown().await;
 }
 
-async fn wait_for_stop() {
+/// Resolves when stdin reaches end of file (or fails): read on a thread of its own, because
+/// a blocking read of stdin cannot be cancelled and would hold up the runtime's shutdown.
+fn stdin_closed() -> tokio::sync::oneshot::Receiver<()> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+        let _ = tx.send(());
+    });
+    rx
+}
+
+async fn wait_for_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};

@@ -160,7 +160,7 @@ async fn help_and_bad_configuration() {
     let help = command(&["--help"], &[]).output().await.unwrap();
     assert!(help.status.success());
     let usage = String::from_utf8_lossy(&help.stdout);
-    for flag in ["--port", "--config", "--keys", "--plans", "--open-keys", "--credits", "--fault-rate", "--cors-origins", "--state", "--quiet", "CAPX_MOCK_"] {
+    for flag in ["--port", "--config", "--keys", "--plans", "--open-keys", "--credits", "--fault-rate", "--cors-origins", "--state", "--quiet", "--exit-on-stdin-close", "CAPX_MOCK_"] {
         assert!(usage.contains(flag), "{flag} in {usage}");
     }
     for bad in [
@@ -273,4 +273,33 @@ async fn cors_for_browser_tests() {
     let anonymous = raw(addr, "GET", "/v1/companies", &[("Origin", "http://a.test")], None).await.unwrap();
     assert_eq!((anonymous.status, anonymous.header("access-control-allow-origin")), (401, Some("http://a.test")), "errors are readable too");
     server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exit_on_stdin_close_is_opt_in() {
+    let dir = temp("stdin");
+    let file = dir.join("state.json");
+    let state = file.to_str().unwrap();
+    // Without the flag, stdin at end of file (here: /dev/null) changes nothing.
+    let mut plain = command(&["--port", "0", "--quiet"], &[]);
+    let mut plain = plain.stdin(Stdio::null()).spawn().unwrap();
+    let mut lines = BufReader::new(plain.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line()).await.unwrap().unwrap().unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(plain.try_wait().unwrap().is_none(), "still running after {line}");
+    plain.kill().await.unwrap();
+
+    // With it, closing the pipe is a clean shutdown: exit 0, the state saved.
+    let mut cmd = command(&["--port", "0", "--quiet", "--exit-on-stdin-close", "--state", state], &[]);
+    let mut child = cmd.stdin(Stdio::piped()).spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line()).await.unwrap().unwrap().unwrap();
+    let addr: SocketAddr = line.strip_prefix("capx-mock listening on http://").unwrap().parse().unwrap();
+    let c = Client { addr, key: "capx_sk_test_demo".into() };
+    let co = c.company("autonomous").await;
+    drop(child.stdin.take());
+    let status = tokio::time::timeout(std::time::Duration::from_secs(10), child.wait()).await.expect("exits when stdin closes").unwrap();
+    assert!(status.success(), "{status}");
+    assert!(std::fs::read_to_string(&file).unwrap().contains(&co), "saved on the way out");
+    let _ = std::fs::remove_dir_all(dir);
 }
