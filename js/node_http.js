@@ -6,7 +6,7 @@
 //
 // Resolves and rejects as `attempt` in runtime.js does, with a response that offers what
 // transport.rs reads of one: `status` and `headers.get(name)`.
-import { failure, headerObject } from "./runtime.js";
+import { failure, headerObject, onWorkers } from "./runtime.js";
 
 // Whether this is Node itself. Deno and Bun emulate node:http on top of their own fetch,
 // which is fast: they keep fetch. So do Workers with nodejs_compat and Vercel Edge. Node
@@ -15,7 +15,7 @@ import { failure, headerObject } from "./runtime.js";
 const g = globalThis;
 const node =
   g.Deno === undefined && g.Bun === undefined && g.EdgeRuntime === undefined &&
-  g.navigator?.userAgent !== "Cloudflare-Workers" && typeof g.process?.getBuiltinModule === "function";
+  !onWorkers && typeof g.process?.getBuiltinModule === "function";
 
 // Loaded when first used, not at import: node:https alone (TLS, crypto) would double the
 // package's cold start.

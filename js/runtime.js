@@ -199,9 +199,12 @@ function ownDeadline(timeoutMs, signal) {
 // process alive.
 const openBatches = new Map();
 
+// Cloudflare Workers (workerd), which names itself so; several choices below depend on it.
+export const onWorkers = globalThis.navigator?.userAgent === "Cloudflare-Workers";
+
 // Workers and Vercel Edge run each request in a context of its own, which a timer set or an
 // abort sent from another request's context must not reach: there, every attempt keeps its own.
-const shareDeadlines = globalThis.navigator?.userAgent !== "Cloudflare-Workers" && globalThis.EdgeRuntime === undefined;
+const shareDeadlines = !onWorkers && globalThis.EdgeRuntime === undefined;
 
 function sharedDeadline(timeoutMs) {
   const now = performance.now();
@@ -380,7 +383,7 @@ function follow(signal, controller) {
 // workerd writes a header string as its UTF-8 bytes; Node, Deno, Bun and browsers write one
 // byte per character, as the Fetch standard says (tests/suites/hostile.mjs checks both).
 export function headersAreUtf8() {
-  return globalThis.navigator?.userAgent === "Cloudflare-Workers";
+  return onWorkers;
 }
 
 // A browser page, where a secret key would reach every visitor: plain globals only (no
@@ -388,7 +391,7 @@ export function headersAreUtf8() {
 export function looksLikeBrowserPage() {
   const g = globalThis;
   if (g.window === undefined || g.document === undefined) return false;
-  const server = g.navigator?.userAgent === "Cloudflare-Workers" || g.process?.versions?.node !== undefined;
+  const server = onWorkers || g.process?.versions?.node !== undefined;
   return !(server || g.Deno !== undefined || g.Bun !== undefined);
 }
 
