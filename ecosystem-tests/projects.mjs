@@ -8,7 +8,7 @@
 // - `helpers`: files of lib/ copied into the project;
 // - `quickstarts`: the README's quickstart for a runtime, written into the project;
 // - `withoutRust`: every directory holding cargo or rustc left out of the project's PATH.
-const nextEdge = { dir: "vercel-edge", quickstarts: { "app/api/quickstart/route.ts": "Vercel Edge" } };
+const nextEdge = { dir: "vercel-edge", helpers: ["serve.mjs", "exec.mjs"], quickstarts: { "app/api/quickstart/route.ts": "Vercel Edge" } };
 
 export const PROJECTS = [
   { name: "node-ts-esm", dir: "node-ts-esm", quickstarts: { "src/quickstart.ts": "Node" } },
@@ -17,8 +17,8 @@ export const PROJECTS = [
   { name: "node-bundled", dir: "node-bundled" },
   { name: "deno", dir: "deno", install: false, test: ["deno", ["task", "test"]] },
   { name: "bun", dir: "bun", install: false },
-  { name: "cloudflare-worker", dir: "cloudflare-worker", node: "22", helpers: ["wrangler-dev.mjs"], quickstarts: { "src/quickstart.ts": "Cloudflare Workers" } },
-  { name: "demo-board", dir: "demo-board", base: "../www", node: "22", helpers: ["wrangler-dev.mjs"], test: ["node", ["test.mjs"]] },
+  { name: "cloudflare-worker", dir: "cloudflare-worker", node: "22", helpers: ["serve.mjs", "exec.mjs"], quickstarts: { "src/quickstart.ts": "Cloudflare Workers" } },
+  { name: "demo-board", dir: "demo-board", base: "../www", node: "22", helpers: ["serve.mjs", "exec.mjs"], test: ["node", ["test.mjs"]] },
   { name: "vercel-edge:next15", ...nextEdge, versions: { next: "15.5.29" } },
   { name: "vercel-edge:next16", ...nextEdge, versions: { next: "16.5.0" } },
   { name: "vercel-edge:next16-webpack", ...nextEdge, versions: { next: "16.5.0" }, variant: "webpack" },

@@ -1,7 +1,7 @@
 // After `wrangler deploy --dry-run` has bundled the Worker into dist/, `wrangler dev` runs it in
 // workerd: the client's flow, the edge proxy as a page would call it, then the README's quickstart.
 import { readdirSync } from "node:fs";
-import { withDev } from "./wrangler-dev.mjs";
+import { withDev } from "./serve.mjs";
 
 const { CAPX_API_KEY } = process.env;
 if (!readdirSync("dist").some((f) => f.endsWith(".wasm"))) throw new Error("the bundle in dist/ does not hold capx's wasm");

@@ -3,7 +3,7 @@
 // by name; `wrangler dev` then serves the page, the package's browser build and the proxy.
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import { withDev } from "./wrangler-dev.mjs";
+import { withDev } from "./serve.mjs";
 
 const { CAPX_API_KEY } = process.env;
 execFileSync("wrangler", ["deploy", "--dry-run", "--outdir", ".deploy"], { stdio: "inherit" });

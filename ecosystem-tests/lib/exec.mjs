@@ -1,5 +1,6 @@
-// Child processes for the ecosystem runner. Always asynchronous: the local registry answers
-// from this same process, so a synchronous child would wait forever on it.
+// Child processes for the ecosystem runner, and for the projects' servers (copied into a
+// project with serve.mjs). Always asynchronous: the local registry answers from the runner's
+// own process, so a synchronous child would wait forever on it.
 import { spawn } from "node:child_process";
 
 /** Runs `cmd args` in `cwd`; resolves to its output, rejects with it on a non-zero exit. */
