@@ -4,18 +4,13 @@
 // all of capx's own work (bench/throughput.mjs). Streams keep fetch: the body is read as a
 // ReadableStream there, and a long-lived request does not feel a per-request cost.
 //
-// Resolves and rejects as `attempt` in runtime.js does, with a response that offers what
-// transport.rs reads of one: `status` and `headers.get(name)`.
-import { failure, headerObject, onWorkers } from "./runtime.js";
+// Resolves and rejects as `fetchAttempt` in fetch.js does, with a Reply whose headers offer
+// `get(name)` as `Headers` does.
+import { Failure } from "./errors.js";
+import { Reply } from "./call.js";
+import { onNode } from "./platform.js";
 
-// Whether this is Node itself. Deno and Bun emulate node:http on top of their own fetch,
-// which is fast: they keep fetch. So do Workers with nodejs_compat and Vercel Edge. Node
-// before 20.16 has no getBuiltinModule, and an `import "node:http"` here would break every
-// bundler for the web.
 const g = globalThis;
-const node =
-  g.Deno === undefined && g.Bun === undefined && g.EdgeRuntime === undefined &&
-  !onWorkers && typeof g.process?.getBuiltinModule === "function";
 
 // Loaded when first used, not at import: node:https alone (TLS, crypto) would double the
 // package's cold start.
@@ -25,7 +20,7 @@ function builtin(name) {
 }
 
 export function nodeHttpAvailable() {
-  return node;
+  return onNode;
 }
 
 class NodeHeaders {
@@ -56,36 +51,34 @@ function origin(baseUrl) {
   return known;
 }
 
-// `path` is what follows `baseUrl`, already percent-encoded by core::request; a path that
-// node:http would refuse or URL would rewrite (a caller's raw path with non-ASCII or a
-// backslash, say) goes by URL's rules, as with fetch.
-//
-// Never throws: wasm calls it, and an exception would unwind through Rust's frames.
-export function nodeAttempt(method, baseUrl, path, fixedHeaders, headerLines, body, timeoutMs, signal) {
-  if (signal?.aborted) return Promise.reject(failure.unsent);
-  let target;
+// `call.target` is what follows `baseUrl`, already percent-encoded by core::request; a path
+// that node:http would refuse or URL would rewrite (a caller's raw path with non-ASCII or a
+// backslash, say) goes by URL's rules, as with fetch. `headers` is this attempt's own object.
+export function nodeAttempt(baseUrl, call, headers, timeoutMs) {
+  if (call.signal?.aborted) return Promise.reject(Failure.unsent());
+  let options;
   try {
-    target = requestTarget(method, baseUrl, path, fixedHeaders, headerLines, body);
+    options = requestOptions(baseUrl, call, headers);
   } catch (e) {
     // A base URL fetch would refuse too ("http://[x", say).
-    return Promise.reject(failure.connection(describe(e)));
+    return Promise.reject(Failure.connection(describe(e)));
   }
-  return send(target.secure, target.options, body, timeoutMs, signal);
+  return send(options, call.body, timeoutMs, call.signal);
 }
 
-function requestTarget(method, baseUrl, path, fixedHeaders, headerLines, body) {
+function requestOptions(baseUrl, { method, target: path, body }, headers) {
   const { secure, hostname, port, path: basePath } = origin(baseUrl);
   const url = /^[\x21-\x5b\x5d-\x7e]*$/.test(path) ? null : new URL(baseUrl + path);
-  const headers = headerObject(headerLines, { ...fixedHeaders });
   // What fetch asks for too; over plain HTTP (a local mock) compression only costs time.
   if (secure && !Object.keys(headers).some((name) => name.toLowerCase() === "accept-encoding")) {
     headers["Accept-Encoding"] = "br, gzip, deflate";
   }
   if (body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(body));
-  return { secure, options: { hostname, port, path: url === null ? basePath + path : url.pathname + url.search, method, headers } };
+  return { secure, hostname, port, path: url === null ? basePath + path : url.pathname + url.search, method, headers };
 }
 
-function send(secure, options, body, timeoutMs, signal) {
+// `options` carries `secure` beside node:http's own fields, which it ignores.
+function send(options, body, timeoutMs, signal) {
   return new Promise((resolve, reject) => {
     let request = null;
     const settle = (outcome) => {
@@ -102,37 +95,37 @@ function send(secure, options, body, timeoutMs, signal) {
       settle(() => reject(reason));
       request?.destroy();
     };
-    const abort = () => fail(failure.aborted);
-    const timer = setTimeout(() => fail(failure.timeout(timeoutMs)), timeoutMs);
+    const abort = () => fail(Failure.aborted());
+    const timer = setTimeout(() => fail(Failure.timeout(timeoutMs)), timeoutMs);
     signal?.addEventListener("abort", abort, { once: true });
     try {
-      request = builtin(secure ? "https" : "http").request(options, (response) => {
-        const cut = () => fail(failure.connection("The connection closed before the whole body arrived"));
+      request = builtin(options.secure ? "https" : "http").request(options, (response) => {
+        const cut = () => fail(Failure.connection("The connection closed before the whole body arrived"));
         response.on("close", () => response.complete || cut());
         let decoded;
         try {
           decoded = decode(response);
         } catch (e) {
-          return fail(failure.connection(describe(e)));
+          return fail(Failure.connection(describe(e)));
         }
         decoded.setEncoding("utf8");
         let text = "";
         decoded.on("data", (chunk) => (text += chunk));
-        decoded.on("error", (e) => fail(failure.connection(describe(e))));
+        decoded.on("error", (e) => fail(Failure.connection(describe(e))));
         decoded.on("end", () => {
           if (!response.complete) return cut();
           if (over) return;
           over = true;
           // As fetch's text(): a leading byte order mark is not part of the body.
-          const reply = [{ status: response.statusCode, headers: new NodeHeaders(response.headers) }, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text];
+          const reply = new Reply(response.statusCode, new NodeHeaders(response.headers), text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, null, undefined);
           settle(() => resolve(reply));
         });
       });
     } catch (e) {
       // Refused before sending: a header node:http will not write, say.
-      return fail(failure.connection(describe(e)));
+      return fail(Failure.connection(describe(e)));
     }
-    request.on("error", (e) => fail(failure.connection(describe(e))));
+    request.on("error", (e) => fail(Failure.connection(describe(e))));
     request.end(body);
   });
 }

@@ -3,7 +3,7 @@
 // module re-wrote it, with the key taken out of everything the page could read.
 // What to relay, and whether, is decided in core::proxy.
 
-import { cancelReader } from "./runtime.js";
+import { cancelReader } from "./stream.js";
 
 // A caller's request body as bytes, at most `maxBytes` of them, read within `timeoutMs`.
 // Rejects with "too_large", "timeout" or "unreadable" (see core::proxy::body_error), and
@@ -132,6 +132,8 @@ function eventRewriter(value, text) {
   });
 }
 
-export function cancelBody(body) {
-  body.cancel().catch(() => {});
+// A Response from plain parts; the statuses that forbid a body get none, as fetch requires.
+export function response(status, headers, body) {
+  const nullBody = status === 101 || status === 204 || status === 205 || status === 304;
+  return new Response(nullBody ? null : body, { status, headers });
 }

@@ -52,6 +52,8 @@ wasm_build() {
   rm -rf "$dir"
   "$WB_BIN/wasm-bindgen" "$target_dir/wasm32-unknown-unknown/wasm/capx.wasm" \
     --out-dir "$dir" --out-name capx --target web --omit-default-module-path --encode-into always --remove-name-section --remove-producers-section
+  # wasm-bindgen copies only the JS modules Rust binds to; the ones they import go beside them.
+  cp -n js/*.js "$dir"/snippets/*/js/
   node scripts/minify-names.mjs "$dir/capx_bg.wasm" "$dir/capx.js"
   # npm's binaryen, not Debian's v108, which silently breaks the externref table. After
   # minify-names: -Oz then comes out 278 B gzip smaller (measured on the package of c024caf).
@@ -61,8 +63,8 @@ wasm_build() {
   node_modules/.bin/wasm-opt -Oz --low-memory-unused --enable-reference-types --enable-bulk-memory --enable-sign-ext \
     --enable-nontrapping-float-to-int --enable-mutable-globals --enable-multivalue --enable-simd \
     --strip-target-features --converge "$dir/capx_bg.wasm" -o "$dir/capx_bg.wasm"
-  # The error class, from runtime.js, in the same module (one file less to load at start).
-  echo "export { CapxError } from \"./$(cd "$dir" && ls snippets/*/js/runtime.js)\";" >> "$dir/capx.js"
+  # The error class, from errors.js, in the same module (one file less to load at start).
+  echo "export { CapxError } from \"./$(cd "$dir" && ls snippets/*/js/errors.js)\";" >> "$dir/capx.js"
 
   # The public types: everything wasm-bindgen generated except the instantiation plumbing
   # (InitInput/InitOutput type the raw wasm exports with `any`; the entry files do that job).
@@ -83,7 +85,7 @@ Capx.prototype.toString = function () {
   return `Capx { baseUrl: "${this.toJSON().baseUrl}", apiKey: [redacted] }`;
 };
 JS
-# The glue and runtime.js become one minified module (its exports and the .d.ts stay as they
+# The glue and js/ become one minified module (its exports and the .d.ts stay as they
 # are): one module less to resolve and load at start. Short lines: Node prints the source
 # line of an uncaught error, and it should not be 19 KB long. Twice: capx-node.js for the
 # Node entry, and capx.js for every other runtime, with Node's transport (js/node_http.js)

@@ -13,10 +13,11 @@ use crate::core::proxy::{
 use crate::core::redirect::redirect_refused;
 use crate::core::request::is_mutating;
 use crate::core::text::decimal;
+use crate::call::{new_uuid, Call, Reply, MAX_TIMEOUT_MS};
+use crate::error::Failure;
 use crate::json;
 use crate::options::Bag;
-use crate::sys::{self, Redactor};
-use crate::transport::{content_type, new_uuid, read_text, Call, CallOptions, Transport, MAX_TIMEOUT_MS};
+use crate::transport::{content_type, Wire};
 use crate::types::EdgeHandlerOptions;
 use js_sys::{Function, Promise};
 use std::rc::Rc;
@@ -25,8 +26,37 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::Request;
 
+#[wasm_bindgen(module = "/js/proxy.js")]
+extern "C" {
+    /// Takes the key out of what the edge proxy relays (see `redactor` in proxy.js).
+    type Redactor;
+
+    fn redactor(key: &str) -> Redactor;
+
+    /// A JSON text re-written from its parsed value, the key out of every string; `undefined`
+    /// for what is not JSON.
+    #[wasm_bindgen(method)]
+    fn json(this: &Redactor, text: &JsValue) -> JsValue;
+
+    /// `text` with the key taken out.
+    #[wasm_bindgen(method)]
+    fn text(this: &Redactor, text: &str) -> JsValue;
+
+    /// An event stream re-written event by event, the key out of every field.
+    #[wasm_bindgen(method)]
+    fn events(this: &Redactor, body: &JsValue) -> JsValue;
+
+    /// A caller's request body as a `Uint8Array`, at most `max_bytes`, within `timeout_ms`;
+    /// rejects with `"too_large"`, `"timeout"` or `"unreadable"`.
+    #[wasm_bindgen(js_name = readBody)]
+    fn read_body(request: &Request, max_bytes: u32, timeout_ms: u32) -> Promise;
+
+    /// `new Response(body, { status, headers })`, in one call across the boundary.
+    fn response(status: u16, headers: &JsValue, body: &JsValue) -> JsValue;
+}
+
 struct Proxy {
-    transport: Rc<Transport>,
+    wire: Wire,
     rules: Rules,
     max_body_bytes: u32,
     body_timeout_ms: u32,
@@ -41,15 +71,15 @@ pub fn create_edge_handler(capx: &Capx, options: Option<Ts<EdgeHandlerOptions>>)
     let bag = Bag::new("options", options.map(|o| o.js_value()))?;
     let allow_origins = bag.string_list("allowOrigins")?.unwrap_or_default();
     let rules = Rules::new(&bag.string("prefix")?.unwrap_or_default(), bag.string_list("allow")?.as_deref(), allow_origins)?;
-    let transport = capx.transport();
-    let redactor = sys::redactor(&transport.api_key.read());
+    let (transport, wire) = capx.connection();
+    let redactor = redactor(&transport.api_key.read());
     let proxy = Rc::new(Proxy {
         rules,
         max_body_bytes: bag.integer("maxBodyBytes", 0, u32::MAX)?.unwrap_or(DEFAULT_MAX_BODY_BYTES),
         body_timeout_ms: bag.integer("bodyTimeoutMs", 1, MAX_TIMEOUT_MS)?.unwrap_or(DEFAULT_BODY_TIMEOUT_MS),
         authorize: bag.function("authorize")?,
         redactor,
-        transport,
+        wire,
     });
     let handler = Closure::<dyn Fn(Request) -> Promise>::new(move |request: Request| {
         let proxy = proxy.clone();
@@ -69,58 +99,58 @@ impl Proxy {
             None
         } else {
             check_content_length(header("content-length").as_deref(), self.max_body_bytes)?;
-            let read = JsFuture::from(sys::read_body(request, self.max_body_bytes, self.body_timeout_ms)).await;
+            let read = JsFuture::from(read_body(request, self.max_body_bytes, self.body_timeout_ms)).await;
             Some(read.map_err(|kind| body_error(&kind.as_string().unwrap_or_default(), self.max_body_bytes, self.body_timeout_ms))?)
         };
         let idempotency_key = is_mutating(plan.method)
             .then(|| upstream_idempotency_key(header("idempotency-key").as_deref(), namespace.as_deref()).unwrap_or_else(new_uuid));
-        let last_event_id = header("last-event-id");
-        let forwarded: Vec<(&str, &str)> = last_event_id.as_deref().map(|id| ("Last-Event-ID", id)).into_iter().collect();
-        let call = Call {
-            method: plan.method,
-            path: plan.path,
-            query: plan.query,
-            body,
-            options: CallOptions { signal: Some(request.signal()), ..CallOptions::default() },
-        };
-        let reply = self.transport.attempt(&call, idempotency_key.as_deref(), &forwarded, !plan.streaming).await?;
-        let (response, unread) = (reply.response, reply.body.is_null());
-        let status = response.status();
+        let call = Call::new(plan.method, &[plan.path, plan.query].concat(), body.as_ref());
+        if let Some(key) = &idempotency_key {
+            call.set_idempotency_key(key);
+        }
+        if let Some(id) = header("last-event-id") {
+            call.set_headers(&json::object(&[("Last-Event-ID", id.into())]));
+        }
+        call.set_signal(&request.signal());
+        let reply: Reply = JsFuture::from(self.wire.exchange(&call, plan.streaming))
+            .await
+            .map_err(|failure| ApiError::from(failure.unchecked_ref::<Failure>()))?
+            .unchecked_into();
+        let status = reply.status();
         let kind = if (300..=399).contains(&status) {
-            Err(redirect_refused(sys::header(&response.headers(), &"location".into()).as_deref()).with_status(502))
+            Err(redirect_refused(reply.get("location").as_deref()).with_status(502))
         } else if !(200..=599).contains(&status) {
             // A Response can carry 200 to 599 only; an upstream beyond that is broken.
             let status = decimal(i64::from(status));
             Err(ApiError::new(code::INVALID_RESPONSE, ["Capx answered with HTTP status ", &status, ", which cannot be relayed"].concat()).with_status(502))
         } else {
-            body_kind(&content_type(&response))
+            body_kind(&content_type(&reply))
         };
         let body = match kind {
             // An event stream, also one answering with an error status, is re-written event
             // by event as it arrives: no buffering. Only a stream request gets one.
-            Ok(BodyKind::EventStream) if unread => response.body().map(|b| (JsValue::from(self.redactor.events(&b)), "text/event-stream")),
+            Ok(BodyKind::EventStream) if plan.streaming => Some((self.redactor.events(&reply.body()), "text/event-stream")).filter(|(b, _)| !b.is_null()),
             Ok(BodyKind::Json) => {
                 // Asked for a stream, answered with JSON (an error envelope): read it.
-                let text = if unread { read_text(&response).await } else { reply.body };
-                let json = self.redactor.json(&text);
+                if plan.streaming {
+                    let _ = JsFuture::from(reply.read_text()).await;
+                }
+                let json = self.redactor.json(&reply.text());
                 (!json.is_undefined()).then_some((json, "application/json"))
             }
             _ => None,
         };
         let Some((body, content_type)) = body else {
-            if let Some(body) = response.body().filter(|_| unread) {
-                sys::cancel_body(&body);
-            }
+            reply.discard();
             return Err(kind.err().unwrap_or_else(|| ApiError::new(code::INVALID_RESPONSE, "Capx answered with a body that cannot be relayed").with_status(502)));
         };
-        let upstream = response.headers();
         let mut headers: Vec<(&str, JsValue)> = vec![("content-type", content_type.into())];
         for name in RELAYED_HEADERS {
-            if let Some(value) = sys::header(&upstream, &name.into()).filter(|v| relayable(name, v)) {
+            if let Some(value) = reply.get(name).filter(|v| relayable(name, v)) {
                 headers.push((name, value.into()));
             }
         }
-        Ok(sys::response(status, &json::object(&headers), &body))
+        Ok(response(status, &json::object(&headers), &body))
     }
 
     /// Runs the `authorize` hook: `Ok(None)` on `true`, `Ok(Some(caller))` on a string, and
@@ -161,6 +191,6 @@ impl Proxy {
         ]);
         let body = json::object(&[("success", false.into()), ("error", error)]);
         let text = js_sys::JSON::stringify(&body).map_or(JsValue::NULL, Into::into);
-        sys::response(status, &json::object(&[("content-type", "application/json".into())]), &text)
+        response(status, &json::object(&[("content-type", "application/json".into())]), &text)
     }
 }

@@ -1,14 +1,42 @@
-//! Turning a core `ApiError` into the `CapxError` instance JavaScript sees.
+//! Turning a core `ApiError` into the `CapxError` instance JavaScript sees, and an attempt's
+//! `Failure` (js/errors.js) into an `ApiError`.
 
-use crate::core::error::ApiError;
-use crate::sys::CapxErrorJs;
+use crate::core::error::{code, ApiError};
 use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/js/errors.js")]
+extern "C" {
+    type CapxErrorJs;
+    #[wasm_bindgen(constructor, js_class = "CapxError")]
+    fn new(code: &str, message: &str, status: Option<u16>, docs: Option<String>, rate_limit: JsValue, retryable: bool) -> CapxErrorJs;
+
+    /// Why an attempt got no response to judge.
+    pub type Failure;
+    // Options: a rejection that is no Failure (a bug) reads as a lost connection.
+    #[wasm_bindgen(method, getter)]
+    fn code(this: &Failure) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn message(this: &Failure) -> Option<String>;
+}
 
 impl From<ApiError> for JsValue {
     fn from(err: ApiError) -> Self {
         let rate_limit = crate::json::rate_limit_object(err.rate_limit);
         let retryable = err.retryable();
         CapxErrorJs::new(&err.code, &err.message, err.status, err.docs, rate_limit, retryable).into()
+    }
+}
+
+impl From<&Failure> for ApiError {
+    fn from(failure: &Failure) -> Self {
+        // The codes an attempt can fail with; anything else is a lost connection.
+        let code = match failure.code().unwrap_or_default().as_str() {
+            code::TIMEOUT => code::TIMEOUT,
+            code::ABORTED => code::ABORTED,
+            code::INVALID_RESPONSE => code::INVALID_RESPONSE,
+            _ => code::CONNECTION_ERROR,
+        };
+        ApiError::new(code, failure.message().unwrap_or_else(|| "The request failed before a response arrived".to_owned()))
     }
 }
 

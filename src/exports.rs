@@ -1,6 +1,5 @@
 //! The plain functions of the public surface.
 
-use crate::core::envelope::Envelope;
 use crate::core::error::ApiError;
 use crate::core::status;
 use crate::headers::{HeaderSource, HeadersLike};
@@ -25,11 +24,7 @@ pub fn parse_envelope_js(
     }
     let headers = HeaderSource::from_js(&headers.map_or(JsValue::UNDEFINED, Into::into));
     let envelope = json::parse_envelope_text(status, &body_text, |name| headers.get(name), "")?;
-    Ok(api_result(envelope))
-}
-
-pub fn api_result(envelope: Envelope<JsValue>) -> JsValue {
-    crate::sys::api_result(envelope.data, envelope.meta, json::rate_limit_object(envelope.rate_limit), envelope.status)
+    Ok(json::api_result_object(envelope))
 }
 
 /// `completed`, `rejected` and `failed`; `false` for any status this version does not know.

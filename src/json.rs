@@ -9,6 +9,20 @@ use crate::core::rate_limit::RateLimit;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
+#[wasm_bindgen(module = "/js/objects.js")]
+extern "C" {
+    /// `obj[key]` of a plain object, `undefined` for anything else (arrays included).
+    fn field(obj: &JsValue, key: &JsValue) -> JsValue;
+
+    /// `{ limit, remaining, reset }`.
+    #[wasm_bindgen(js_name = rateLimit)]
+    fn rate_limit(limit: f64, remaining: f64, reset: f64) -> JsValue;
+
+    /// `{ data, meta, rateLimit, status }`, in one call across the boundary.
+    #[wasm_bindgen(js_name = apiResult)]
+    fn api_result(data: JsValue, meta: JsValue, rate_limit: JsValue, status: u16) -> JsValue;
+}
+
 /// What every response is read by: the envelope's keys (`core::envelope`) and the rate-limit
 /// headers (`core::rate_limit`). Made JavaScript strings once, a lookup by one of them passes
 /// a reference instead of text for the glue to decode, ten times per response. The browser
@@ -36,7 +50,7 @@ pub fn key(key: &str) -> JsValue {
 
 impl JsonView for JsValue {
     fn field(&self, name: &str) -> Option<Self> {
-        Some(crate::sys::field(self, &key(name))).filter(|v| !v.is_undefined())
+        Some(field(self, &key(name))).filter(|v| !v.is_undefined())
     }
     fn is_object(&self) -> bool {
         JsValue::is_object(self) && !Array::is_array(self)
@@ -99,5 +113,10 @@ pub fn object(pairs: &[(&str, JsValue)]) -> JsValue {
 }
 
 pub fn rate_limit_object(r: Option<RateLimit>) -> JsValue {
-    r.map_or(JsValue::NULL, |r| crate::sys::rate_limit(r.limit as f64, r.remaining as f64, r.reset as f64))
+    r.map_or(JsValue::NULL, |r| rate_limit(r.limit as f64, r.remaining as f64, r.reset as f64))
+}
+
+/// The `ApiResult` JavaScript gets for a checked envelope.
+pub fn api_result_object(envelope: Envelope<JsValue>) -> JsValue {
+    api_result(envelope.data, envelope.meta, rate_limit_object(envelope.rate_limit), envelope.status)
 }

@@ -7,6 +7,8 @@
 pub mod core;
 
 #[cfg(all(target_arch = "wasm32", feature = "client"))]
+mod call;
+#[cfg(all(target_arch = "wasm32", feature = "client"))]
 mod client;
 #[cfg(all(target_arch = "wasm32", feature = "client"))]
 mod edge;
@@ -26,6 +28,8 @@ mod json;
 mod options;
 #[cfg(all(target_arch = "wasm32", feature = "client"))]
 mod pagination;
+#[cfg(target_arch = "wasm32")]
+mod platform;
 #[cfg(all(target_arch = "wasm32", feature = "client"))]
 mod resources;
 #[cfg(all(target_arch = "wasm32", feature = "client"))]

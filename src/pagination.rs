@@ -1,25 +1,30 @@
-//! Following `meta.cursor` lazily (seed 000 "Pagination"): one page in memory at a time.
+//! Following `meta.cursor` lazily (the API overview's "Pagination"): one page in memory at a
+//! time. JavaScript (`listItems` in js/pages.js) sends each page's call; the `Pager` here
+//! says which call that is and takes the page apart.
 
+use crate::call::{Call, CallOptions, Listing};
 use crate::core::cursors::Cursors;
-use crate::core::envelope::Envelope;
+use crate::core::envelope::page_meta;
 use crate::core::error::{code, ApiError};
+use crate::core::json::JsonView;
 use crate::core::request::query_string;
-use crate::transport::{Call, Transport};
-use js_sys::{Array, Promise};
+use crate::transport::Wire;
+use js_sys::Array;
 use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
-/// The engine behind an `AsyncIterable`; JavaScript sees it only through `asyncIterable`.
-#[wasm_bindgen(skip_typescript)]
-pub struct Pager {
-    transport: Rc<Transport>,
-    state: Rc<RefCell<State>>,
+#[wasm_bindgen(module = "/js/pages.js")]
+extern "C" {
+    /// `for await` over every item, a page at a time.
+    #[wasm_bindgen(js_name = listItems)]
+    fn list_items(pager: Pager, wire: &Wire) -> JsValue;
 }
 
-/// What to list: the path and the caller's filters, to which each page adds its cursor.
-pub type Listing = Result<(String, Vec<(String, String)>), ApiError>;
+/// The engine behind an `AsyncIterable`; JavaScript sees it only through `listItems`.
+#[wasm_bindgen(skip_typescript)]
+pub struct Pager {
+    state: RefCell<State>,
+}
 
 struct State {
     listing: Listing,
@@ -28,51 +33,44 @@ struct State {
 }
 
 impl Pager {
-    pub fn start(transport: Rc<Transport>, listing: Listing) -> JsValue {
+    pub fn start(wire: &Wire, listing: Listing) -> JsValue {
         let state = State { listing, cursors: Cursors::default(), done: false };
-        crate::sys::async_iterable(Pager { transport, state: Rc::new(RefCell::new(state)) }.into())
+        list_items(Pager { state: RefCell::new(state) }, wire)
     }
 }
 
 #[wasm_bindgen]
 impl Pager {
-    /// The next page's items, or `undefined` after the last page.
-    #[wasm_bindgen(js_name = nextBatch)]
-    pub fn next_batch(&self) -> Promise {
-        let (transport, state) = (self.transport.clone(), self.state.clone());
-        future_to_promise(async move {
-            let request = {
-                let mut s = state.borrow_mut();
-                if s.done {
-                    return Ok(JsValue::UNDEFINED);
-                }
-                match &s.listing {
-                    Err(err) => {
-                        let err = err.clone();
-                        s.done = true;
-                        return Err(err.into());
-                    }
-                    Ok((path, filters)) => {
-                        let cursor = s.cursors.current();
-                        let pairs = filters.iter().filter(|(k, _)| k != "cursor" || cursor.is_none()).map(|(k, v)| (k.as_str(), v.as_str()));
-                        let query = query_string(pairs.chain(cursor.map(|c| ("cursor", c))));
-                        Call { method: "GET", path: path.clone(), query, body: None, options: Default::default() }
-                    }
-                }
-            };
-            // No borrow is held across the fetch.
-            let page = transport.send_envelope(&request).await;
-            let mut s = state.borrow_mut();
-            let page = match page.and_then(next_page) {
-                Ok(page) => page,
-                Err(err) => {
-                    s.done = true;
-                    return Err(err.into());
-                }
-            };
-            s.done = !s.cursors.follow(page.cursor, page.has_more);
-            Ok(page.items.into())
-        })
+    /// The call for the next page, or `undefined` after the last page.
+    pub fn next(&self) -> Result<Option<Call>, JsValue> {
+        let mut s = self.state.borrow_mut();
+        if s.done {
+            return Ok(None);
+        }
+        let (path, filters) = match &s.listing {
+            Ok(listing) => listing,
+            Err(err) => {
+                let err = err.clone();
+                s.done = true;
+                return Err(err.into());
+            }
+        };
+        let cursor = s.cursors.current();
+        let pairs = filters.iter().filter(|(k, _)| k != "cursor" || cursor.is_none()).map(|(k, v)| (k.as_str(), v.as_str()));
+        let target = [path.as_str(), &query_string(pairs.chain(cursor.map(|c| ("cursor", c))))].concat();
+        Ok(Some(CallOptions::default().call("GET", &target, None)))
+    }
+
+    /// The items of a page's `ApiResult`; notes its cursor for the next.
+    pub fn take(&self, result: JsValue) -> Result<Array, JsValue> {
+        let mut s = self.state.borrow_mut();
+        let page = read_page(&result);
+        let more = match &page {
+            Ok((_, cursor, has_more)) => s.cursors.follow(cursor.clone(), *has_more),
+            Err(_) => false,
+        };
+        s.done = !more;
+        Ok(page?.0)
     }
 
     /// `break` out of a `for await`: no further page is fetched.
@@ -81,15 +79,13 @@ impl Pager {
     }
 }
 
-struct Page {
-    items: Array,
-    cursor: Option<String>,
-    has_more: Option<bool>,
-}
-
-fn next_page(env: Envelope<JsValue>) -> Result<Page, ApiError> {
-    if !Array::is_array(&env.data) {
-        return Err(ApiError::new(code::INVALID_RESPONSE, "a list endpoint answered with data that is not an array").with_status(env.status));
+fn read_page(result: &JsValue) -> Result<(Array, Option<String>, Option<bool>), ApiError> {
+    let data = result.field("data").unwrap_or(JsValue::UNDEFINED);
+    if !Array::is_array(&data) {
+        let status = result.field("status").and_then(|s| s.as_f64()).unwrap_or_default() as u16;
+        return Err(ApiError::new(code::INVALID_RESPONSE, "a list endpoint answered with data that is not an array").with_status(status));
     }
-    Ok(Page { items: env.data.into(), cursor: env.cursor, has_more: env.has_more })
+    let meta = result.field("meta").unwrap_or(JsValue::UNDEFINED);
+    let (cursor, has_more) = page_meta(&meta).map_err(|e| ApiError::new(code::INVALID_RESPONSE, e))?;
+    Ok((data.into(), cursor, has_more))
 }

@@ -1,126 +1,161 @@
-//! The one way a request reaches Capx: headers, idempotency, per-attempt deadline, retries
-//! with backoff, and the envelope. Every failure comes back as an `ApiError`.
+//! A client's decisions about its requests. JavaScript's `Transport` (js/transport.js) does
+//! the I/O — attempts over fetch or node:http, waits, the throttle's queue — and asks the
+//! `Engine` here, synchronously, what a reply means, whether and when to retry, and whether
+//! the throttle lets an attempt start. Every error it hands out has the key taken out.
 
+use crate::call::{Call, Reply};
 use crate::core::envelope::Envelope;
-use crate::core::error::{code, ApiError};
+use crate::core::error::ApiError;
 use crate::core::redirect::{is_redirect, redirect_refused};
-use crate::core::request::{is_idempotency_key, is_mutating, uuid_v4};
-use crate::core::secret::{wipe, Secret};
 use crate::core::retry::{ms_until_reset, parse_retry_after, retry_delay_ms, ServerHint};
+use crate::core::secret::{wipe, Secret};
 use crate::core::throttle::{Throttle, Wait};
-use crate::options::Bag;
-use crate::{json, sys};
-use js_sys::{Function, Reflect};
+use crate::error::Failure;
+use crate::json;
+use js_sys::Promise;
 use std::cell::RefCell;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
 
 pub const CLIENT_ID: &str = concat!("capx/", env!("CARGO_PKG_VERSION"));
 pub const EVENT_STREAM: &str = "text/event-stream";
-/// The largest delay `setTimeout` honours.
-pub const MAX_TIMEOUT_MS: u32 = 2_147_483_647;
 
+#[wasm_bindgen(module = "/js/transport.js")]
+extern "C" {
+    /// The JavaScript side of a client's transport.
+    #[derive(Clone)]
+    pub type Wire;
+    #[wasm_bindgen(constructor, js_class = "Transport")]
+    fn new(engine: Engine, base_url: &str, timeout_ms: f64) -> Wire;
+    #[wasm_bindgen(method, setter)]
+    fn set_fetch(this: &Wire, fetch: &js_sys::Function);
+    #[wasm_bindgen(method, setter = nodeHttp)]
+    fn set_node_http(this: &Wire, on: bool);
+    #[wasm_bindgen(method, setter = jsonHeaders)]
+    fn set_json_headers(this: &Wire, headers: &JsValue);
+    #[wasm_bindgen(method, setter = streamHeaders)]
+    fn set_stream_headers(this: &Wire, headers: &JsValue);
+    /// Gives the client a throttle queue.
+    #[wasm_bindgen(method, setter)]
+    fn set_waiting(this: &Wire, queue: &js_sys::Array);
+
+    /// Resolves to the call's `ApiResult`, or rejects with its `CapxError`.
+    #[wasm_bindgen(method)]
+    pub fn send(this: &Wire, call: &Call) -> Promise;
+    /// One attempt (a stream's body left unread): resolves to a `Reply`, or rejects with a
+    /// `Failure`.
+    #[wasm_bindgen(method)]
+    pub fn exchange(this: &Wire, call: &Call, stream: bool) -> Promise;
+}
+
+/// A client's fixed settings and its throttle, shared by its namespaces, streams and edge
+/// handlers.
 pub struct Transport {
     pub api_key: Secret,
     pub base_url: String,
     pub max_retries: u32,
     pub timeout_ms: f64,
-    pub fetch: Option<Function>,
-    /// Requests that read their whole body go through node:http (see js/node_http.js).
-    pub node_http: bool,
     /// Whether fetch writes a header string as UTF-8 (workerd), not one byte per character.
     pub utf8_headers: bool,
-    /// The headers of every request that expects JSON, as `fixed_headers` made them.
-    pub json_headers: JsValue,
-    /// The same for an event stream.
-    pub stream_headers: JsValue,
     pub throttle: Option<RefCell<Throttle>>,
-    /// The calls waiting for an in-flight slot of the throttle (see `waitTurn` in runtime.js).
-    pub waiting: js_sys::Array,
 }
 
-/// Per-call options (`RequestOptions` in TypeScript).
-#[derive(Default)]
-pub struct CallOptions {
-    pub idempotency_key: Option<String>,
-    pub signal: Option<web_sys::AbortSignal>,
-    pub timeout_ms: Option<f64>,
-    pub max_retries: Option<u32>,
+/// How a client reaches JavaScript's side: the transport's settings and how to send there.
+pub struct Connection {
+    pub transport: Rc<Transport>,
+    pub wire: Wire,
 }
 
-impl CallOptions {
-    pub fn read(bag: &Bag) -> Result<Self, ApiError> {
-        let idempotency_key = bag.string("idempotencyKey")?;
-        if idempotency_key.as_deref().is_some_and(|k| !is_idempotency_key(k)) {
-            return Err(ApiError::invalid_config("options.idempotencyKey must be 1 to 255 visible ASCII characters"));
+/// What `Connection::open` needs beyond the settings.
+pub struct Wiring<'a> {
+    pub fetch: Option<js_sys::Function>,
+    pub node_http: bool,
+    pub default_headers: &'a [(String, String)],
+}
+
+impl Connection {
+    pub fn open(transport: Transport, wiring: Wiring) -> Self {
+        let transport = Rc::new(transport);
+        let wire = Wire::new(Engine { transport: transport.clone() }, &transport.base_url, transport.timeout_ms);
+        if let Some(fetch) = &wiring.fetch {
+            wire.set_fetch(fetch);
         }
-        Ok(Self {
-            idempotency_key,
-            signal: bag.signal("signal")?,
-            timeout_ms: bag.integer("timeoutMs", 1, MAX_TIMEOUT_MS)?.map(f64::from),
-            max_retries: bag.integer("maxRetries", 0, 10)?,
-        })
+        wire.set_node_http(wiring.node_http);
+        {
+            let key = transport.api_key.read();
+            wire.set_json_headers(&fixed_headers(wiring.default_headers, &key, "application/json"));
+            wire.set_stream_headers(&fixed_headers(wiring.default_headers, &key, EVENT_STREAM));
+        }
+        if transport.throttle.is_some() {
+            wire.set_waiting(&js_sys::Array::new());
+        }
+        Self { transport, wire }
     }
 }
 
-pub struct Call {
-    pub method: &'static str,
-    /// Starts with `/`, already encoded.
-    pub path: String,
-    /// `?a=b` or empty.
-    pub query: String,
-    /// The JSON text (a JavaScript string, or the edge proxy's bytes), never copied into
-    /// wasm memory.
-    pub body: Option<JsValue>,
-    pub options: CallOptions,
+/// Sends a prepared call; a preparation error rejects the promise like any other.
+#[inline(never)]
+pub fn send(wire: &Wire, call: Result<Call, ApiError>) -> Promise {
+    match call {
+        Ok(call) => wire.send(&call),
+        Err(err) => Promise::reject(&err.into()),
+    }
 }
 
-/// What came back from one attempt that reached the server.
-pub struct Reply {
-    /// A Response, or over node:http one in all that is read of it: status and headers.
-    pub response: web_sys::Response,
-    /// The body as the JavaScript string `text()` gave (null when left unread for a
-    /// stream): it is parsed by `JSON.parse` where it is, never copied through wasm memory.
-    pub body: JsValue,
-    /// For a stream: unlinks the connection from the caller's signal once it is over.
-    pub detach: JsValue,
+/// What JavaScript's `Transport` asks.
+#[wasm_bindgen(skip_typescript)]
+pub struct Engine {
+    transport: Rc<Transport>,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// The call's `ApiResult` for a reply; `undefined` to try again after `call.waitMs`; throws
+    /// the call's `CapxError`.
+    pub fn settle(&self, call: &Call, reply: &Reply) -> Result<JsValue, JsValue> {
+        let t = &self.transport;
+        match t.refuse_redirect(reply).and_then(|()| t.envelope(reply)) {
+            Ok(envelope) => Ok(json::api_result_object(envelope)),
+            Err(err) => t.retry(call, err, hint(reply)).map(|()| JsValue::UNDEFINED),
+        }
+    }
+
+    /// An attempt that got no reply: returns to try again after `call.waitMs`, or throws the
+    /// call's `CapxError`.
+    pub fn failed(&self, call: &Call, failure: &Failure) -> Result<(), JsValue> {
+        self.transport.retry(call, failure.into(), ServerHint::default())
+    }
+
+    /// Whether the throttle lets an attempt start now (0, and it counts as started), or how
+    /// many milliseconds to wait before asking again; `Infinity`: until an attempt ends.
+    pub fn admit(&self, now: f64) -> f64 {
+        let Some(throttle) = &self.transport.throttle else { return 0.0 };
+        match throttle.borrow_mut().try_acquire(now) {
+            Ok(()) => 0.0,
+            Err(Wait::Ms(ms)) => ms.max(f64::MIN_POSITIVE),
+            Err(Wait::ForRelease) => f64::INFINITY,
+        }
+    }
+
+    /// An attempt admitted by the throttle has ended.
+    pub fn release(&self) {
+        if let Some(throttle) = &self.transport.throttle {
+            throttle.borrow_mut().release();
+        }
+    }
 }
 
 impl Transport {
-    /// Sends `call`, retrying what may be retried, and resolves to the checked envelope; its
-    /// error never holds the key (see `redact`).
-    pub async fn send_envelope(&self, call: &Call) -> Result<Envelope<JsValue>, ApiError> {
-        self.send_with_retries(call).await.map_err(|err| self.redact(err))
-    }
-
-    async fn send_with_retries(&self, call: &Call) -> Result<Envelope<JsValue>, ApiError> {
-        let max_retries = call.options.max_retries.unwrap_or(self.max_retries);
-        // One key for every attempt: that is what makes retrying a POST safe.
-        let idempotency_key = is_mutating(call.method).then(|| call.options.idempotency_key.clone().unwrap_or_else(new_uuid));
-        let mut retries = 0;
-        loop {
-            let err = match self.attempt(call, idempotency_key.as_deref(), &[], true).await {
-                Ok(reply) => match self.refuse_redirect(&reply.response).and_then(|()| self.envelope(&reply)) {
-                    Ok(result) => return Ok(result),
-                    Err(err) => (err, hint(&reply.response)),
-                },
-                Err(err) => (err, ServerHint::default()),
-            };
-            let (err, hint) = err;
-            let Some(delay) = retry_delay_ms(&err, retries, max_retries, sys::random(), hint) else { return Err(err) };
-            if !sleep(delay as f64, call.options.signal.as_ref()).await {
-                return Err(aborted());
+    /// `Ok` with `call.waitMs` set when `err` is retried, else `err` without the key.
+    fn retry(&self, call: &Call, err: ApiError, hint: ServerHint) -> Result<(), JsValue> {
+        let max_retries = call.max_retries().unwrap_or(self.max_retries);
+        match retry_delay_ms(&err, call.retries(), max_retries, crate::sys::random(), hint) {
+            Some(delay) => {
+                call.set_wait_ms(delay as f64);
+                Ok(())
             }
-            retries += 1;
+            None => Err(self.redact(err).into()),
         }
-    }
-
-    /// One attempt; with `read_body` false the body is left unread for streaming.
-    pub async fn attempt(&self, call: &Call, idempotency_key: Option<&str>, extra_headers: &[(&str, &str)], read_body: bool) -> Result<Reply, ApiError> {
-        self.acquire(call.options.signal.as_ref()).await?;
-        let outcome = self.fetch_once(call, idempotency_key, extra_headers, read_body).await;
-        self.release();
-        outcome
     }
 
     /// `err` with the key replaced wherever a server could have echoed it: every error the
@@ -132,164 +167,47 @@ impl Transport {
     /// The checked envelope of a reply; an excerpt of a body that is no JSON has the key
     /// replaced before it is cut.
     pub fn envelope(&self, reply: &Reply) -> Result<Envelope<JsValue>, ApiError> {
-        let headers = reply.response.headers();
-        json::parse_envelope_text(reply.response.status(), &reply.body, |name| header(&headers, name), &self.api_key.read())
+        json::parse_envelope_text(reply.status(), &reply.text(), |name| reply.get(name), &self.api_key.read())
     }
 
     /// A redirect is refused, never followed (see `core::redirect`): fetch is told not to
     /// follow one, and node:http never does. (The edge proxy answers its page with its own.)
-    pub fn refuse_redirect(&self, response: &web_sys::Response) -> Result<(), ApiError> {
+    pub fn refuse_redirect(&self, reply: &Reply) -> Result<(), ApiError> {
         // Status 0 is an opaque redirect: fetch resolves to no other kind of response with it.
-        let status = response.status();
+        let status = reply.status();
         if !(status == 0 || is_redirect(status)) {
             return Ok(());
         }
-        let err = redirect_refused(header(&response.headers(), "location").as_deref());
+        let err = redirect_refused(reply.get("location").as_deref());
         Err(if status == 0 { err } else { err.with_status(status) })
     }
-
-    async fn fetch_once(&self, call: &Call, idempotency_key: Option<&str>, extra_headers: &[(&str, &str)], read_body: bool) -> Result<Reply, ApiError> {
-        let path = [call.path.as_str(), &call.query].concat();
-        let fixed = if read_body { &self.json_headers } else { &self.stream_headers };
-        let mut headers: Vec<(&str, &str)> = Vec::new();
-        if call.body.is_some() {
-            headers.push(("Content-Type", "application/json"));
-        }
-        if let Some(key) = idempotency_key {
-            headers.push(("Idempotency-Key", key));
-        }
-        headers.extend_from_slice(extra_headers);
-        let timeout = call.options.timeout_ms.unwrap_or(self.timeout_ms);
-        let (headers, body, signal) = (lines(&headers), call.body.as_ref(), call.options.signal.as_ref());
-        let node_http = read_body && self.node_http;
-        let promise = if node_http {
-            sys::node_attempt(call.method, &self.base_url, &path, fixed, &headers, body, timeout, signal)
-        } else {
-            let url = [self.base_url.as_str(), &path].concat();
-            sys::attempt(self.fetch.as_ref(), call.method, &url, fixed, &headers, body, timeout, signal, read_body)
-        };
-        let pair = JsFuture::from(promise).await.map_err(|reason| attempt_error(&reason))?;
-        let part = |i| Reflect::get_u32(&pair, i).unwrap_or(JsValue::UNDEFINED);
-        // node_attempt's answer has the status and headers of a Response, and no more is read
-        // of a body already read; a `fetch` is the caller's, so its answer is checked.
-        let response = if node_http {
-            part(0).unchecked_into::<web_sys::Response>()
-        } else {
-            part(0)
-                .dyn_into::<web_sys::Response>()
-                .map_err(|_| ApiError::new(code::INVALID_RESPONSE, "fetch resolved to something that is not a Response"))?
-        };
-        Ok(Reply { response, body: part(1), detach: part(2) })
-    }
-
-    /// Waits for the throttle, if any, to let this attempt start; a call waiting there still
-    /// ends as soon as its signal aborts.
-    async fn acquire(&self, signal: Option<&web_sys::AbortSignal>) -> Result<(), ApiError> {
-        let Some(throttle) = &self.throttle else { return Ok(()) };
-        loop {
-            let wait = throttle.borrow_mut().try_acquire(sys::now());
-            let woken = match wait {
-                Ok(()) => return Ok(()),
-                Err(Wait::Ms(ms)) => sleep(ms, signal).await,
-                Err(Wait::ForRelease) => resolves_true(sys::wait_turn(&self.waiting, signal)).await,
-            };
-            if !woken {
-                return Err(aborted());
-            }
-        }
-    }
-
-    fn release(&self) {
-        let Some(throttle) = &self.throttle else { return };
-        throttle.borrow_mut().release();
-        sys::wake_next(&self.waiting);
-    }
 }
 
-/// What a response asked about waiting before the next attempt.
-pub fn hint(response: &web_sys::Response) -> ServerHint {
-    let headers = response.headers();
-    let now = sys::now();
-    let reset_in_ms = (response.status() == 429)
-        .then(|| header(&headers, "x-ratelimit-reset")?.trim().parse::<u64>().ok())
+/// What a reply asked about waiting before the next attempt.
+pub fn hint(reply: &Reply) -> ServerHint {
+    let now = crate::sys::now();
+    let reset_in_ms = (reply.status() == 429)
+        .then(|| reply.get("x-ratelimit-reset")?.trim().parse::<u64>().ok())
         .flatten()
         .map(|reset| ms_until_reset(reset, now));
-    ServerHint { retry_after_ms: header(&headers, "retry-after").and_then(|v| parse_retry_after(&v, now)), reset_in_ms }
+    ServerHint { retry_after_ms: reply.get("retry-after").and_then(|v| parse_retry_after(&v, now)), reset_in_ms }
 }
 
-/// A response header, by a name `json::key` may already hold as a JavaScript string.
-fn header(headers: &web_sys::Headers, name: &str) -> Option<String> {
-    sys::header(headers, &json::key(name))
-}
-
-/// Maps the `[kind, message]` that `attempt` in runtime.js rejects with.
-fn attempt_error(reason: &JsValue) -> ApiError {
-    let part = |i| Reflect::get_u32(reason, i).ok().and_then(|v| v.as_string());
-    let message = part(1).unwrap_or_else(|| "The request failed before a response arrived".to_owned());
-    let code = match part(0).as_deref() {
-        Some("timeout") => code::TIMEOUT,
-        Some("aborted") => code::ABORTED,
-        _ => code::CONNECTION_ERROR,
-    };
-    ApiError::new(code, message)
-}
-
-pub fn aborted() -> ApiError {
-    ApiError::new(code::ABORTED, "The request was aborted")
-}
-
-/// Resolves to `true` after `ms`, or `false` once `signal` aborts.
-pub async fn sleep(ms: f64, signal: Option<&web_sys::AbortSignal>) -> bool {
-    resolves_true(sys::sleep(ms, signal)).await
-}
-
-/// Whether `promise` resolved to `true` (a rejection counts as `false`).
-async fn resolves_true(promise: js_sys::Promise) -> bool {
-    JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
+/// The response's `Content-Type`, "" when it has none.
+pub fn content_type(reply: &Reply) -> String {
+    reply.get("content-type").unwrap_or_default()
 }
 
 /// The headers every request of a client carries, made a JavaScript object once per client
 /// and kind of answer (`accept`) instead of once per request.
-pub fn fixed_headers(defaults: &[(String, String)], api_key: &str, accept: &str) -> JsValue {
+fn fixed_headers(defaults: &[(String, String)], api_key: &str, accept: &str) -> JsValue {
     let authorization = ["Bearer ", api_key].concat();
     let own = [("Authorization", authorization.as_str()), ("Accept", accept), ("X-Capx-Client", CLIENT_ID)];
-    let all: Vec<(&str, &str)> = defaults.iter().map(|(k, v)| (k.as_str(), v.as_str())).chain(own).collect();
-    let text = lines(&all);
-    let headers = sys::header_object(&text);
-    // Copies of the key: zeroed, not left in freed wasm memory.
-    wipe(text);
+    let headers = js_sys::Object::new();
+    for (name, value) in defaults.iter().map(|(k, v)| (k.as_str(), v.as_str())).chain(own) {
+        let _ = js_sys::Reflect::set(&headers, &JsValue::from_str(name), &JsValue::from_str(value));
+    }
+    // The copy of the key: zeroed, not left in freed wasm memory.
     wipe(authorization);
-    headers
-}
-
-/// Headers as one string across the boundary rather than two per header: "name\nvalue\n"
-/// each. No header name or value holds a line break (the options and the key are checked).
-/// Made in one allocation of the exact size: a string grown step by step would leave
-/// half-grown copies (of the key, for the fixed headers) in freed memory.
-fn lines(headers: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(headers.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
-    for (name, value) in headers {
-        out.extend([*name, "\n", value, "\n"]);
-    }
-    out
-}
-
-/// The response's `Content-Type`, "" when it has none.
-pub fn content_type(response: &web_sys::Response) -> String {
-    header(&response.headers(), "content-type").unwrap_or_default()
-}
-
-/// The body of a response left unread (a stream request answered otherwise), as the
-/// JavaScript string `text()` gives; null when it cannot be read.
-pub async fn read_text(response: &web_sys::Response) -> JsValue {
-    match response.text() {
-        Ok(text) => JsFuture::from(text).await.unwrap_or(JsValue::NULL),
-        Err(_) => JsValue::NULL,
-    }
-}
-
-pub fn new_uuid() -> String {
-    let mut bytes = [0u8; 16];
-    sys::get_random_values(&mut bytes);
-    uuid_v4(bytes)
+    headers.into()
 }

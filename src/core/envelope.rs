@@ -45,7 +45,7 @@ pub fn parse_envelope<V: JsonView>(
             }
             let data = root.field("data").ok_or_else(|| invalid("got success: true without data"))?;
             let meta = root.field("meta").filter(JsonView::is_object).ok_or_else(|| invalid("meta is missing"))?;
-            let (cursor, has_more) = check_meta(&meta).map_err(|e| invalid(&e))?;
+            let (cursor, has_more) = page_meta(&meta).map_err(|e| invalid(&e))?;
             Ok(Envelope { data, meta, cursor, has_more, status, rate_limit })
         }
         Some(false) => {
@@ -65,7 +65,8 @@ pub fn parse_envelope<V: JsonView>(
     }
 }
 
-fn check_meta<V: JsonView>(meta: &V) -> Result<(Option<String>, Option<bool>), String> {
+/// The checked `meta` of a success: the next page's cursor and `has_more`.
+pub fn page_meta<V: JsonView>(meta: &V) -> Result<(Option<String>, Option<bool>), String> {
     for key in ["credits_used", "credits_remaining"] {
         if meta.field(key).and_then(|v| v.as_f64()).is_none() {
             return Err(["meta.", key, " is missing or not a number"].concat());

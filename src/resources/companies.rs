@@ -1,14 +1,14 @@
 //! Companies (seed 000 "API Overview"; the mock documents the routes it serves).
 
-use super::{body_call, get_call, js, listing};
-use crate::client::send;
+use super::js;
+use crate::call::{body_call, get_call, listing};
 use crate::core::error::ApiError;
 use crate::options::id_arg;
 use crate::options::Bag;
 use crate::pagination::Pager;
 use crate::stream::ActivityEngine;
+use crate::transport::{send, Transport, Wire};
 use crate::types::ActivityOptions;
-use crate::transport::Transport;
 use js_sys::Promise;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -19,6 +19,7 @@ use crate::core::models::*;
 #[wasm_bindgen]
 pub struct Companies {
     transport: Rc<Transport>,
+    wire: Wire,
 }
 
 fn company_path(id: &JsValue, action: &str) -> Result<String, ApiError> {
@@ -26,8 +27,8 @@ fn company_path(id: &JsValue, action: &str) -> Result<String, ApiError> {
 }
 
 impl Companies {
-    pub fn new(transport: Rc<Transport>) -> Self {
-        Self { transport }
+    pub fn new(transport: Rc<Transport>, wire: Wire) -> Self {
+        Self { transport, wire }
     }
 }
 
@@ -39,12 +40,12 @@ impl Companies {
         params: Option<Ts<ListParams>>,
         options: Option<Ts<RequestOptions>>,
     ) -> Promise {
-        send(self.transport.clone(), get_call(Ok("/companies".to_owned()), js(params), js(options)))
+        send(&self.wire, get_call(Ok("/companies".to_owned()), js(params), js(options)))
     }
 
     #[wasm_bindgen(unchecked_return_type = "AsyncIterable<Company>")]
     pub fn iterate(&self, params: Option<Ts<ListParams>>) -> JsValue {
-        Pager::start(self.transport.clone(), listing(Ok("/companies".to_owned()), js(params)))
+        Pager::start(&self.wire, listing(Ok("/companies".to_owned()), js(params)))
     }
 
     #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<Company>>")]
@@ -53,7 +54,7 @@ impl Companies {
         params: Ts<CreateCompanyParams>,
         options: Option<Ts<RequestOptions>>,
     ) -> Promise {
-        send(self.transport.clone(), body_call("POST", Ok("/companies".to_owned()), Some(params.js_value()), js(options)))
+        send(&self.wire, body_call("POST", Ok("/companies".to_owned()), Some(params.js_value()), js(options)))
     }
 
     #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<Company>>")]
@@ -62,7 +63,7 @@ impl Companies {
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
         options: Option<Ts<RequestOptions>>,
     ) -> Promise {
-        send(self.transport.clone(), get_call(company_path(&id, ""), None, js(options)))
+        send(&self.wire, get_call(company_path(&id, ""), None, js(options)))
     }
 
     /// 409 `conflict` when the company is already paused.
@@ -72,7 +73,7 @@ impl Companies {
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
         options: Option<Ts<RequestOptions>>,
     ) -> Promise {
-        send(self.transport.clone(), body_call("POST", company_path(&id, "/pause"), None, js(options)))
+        send(&self.wire, body_call("POST", company_path(&id, "/pause"), None, js(options)))
     }
 
     /// The company's live activity as Server-Sent Events, resumed after drops with
@@ -89,7 +90,7 @@ impl Companies {
             Ok((signal, last)) => (company_path(&company_id, "/activity"), signal, last),
             Err(err) => (Err(err), None, None),
         };
-        ActivityEngine::start(self.transport.clone(), path, signal, last)
+        ActivityEngine::start(self.transport.clone(), &self.wire, path, signal, last)
     }
 
     /// 409 `conflict` when the company is already running.
@@ -99,7 +100,7 @@ impl Companies {
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
         options: Option<Ts<RequestOptions>>,
     ) -> Promise {
-        send(self.transport.clone(), body_call("POST", company_path(&id, "/resume"), None, js(options)))
+        send(&self.wire, body_call("POST", company_path(&id, "/resume"), None, js(options)))
     }
 }
 

@@ -1,13 +1,12 @@
 //! Seed 004: the Tasks API.
 
-use super::{body_call, get_call, js, listing};
-use crate::client::send;
+use super::js;
+use crate::call::{body_call, get_call, listing};
 use crate::core::error::ApiError;
 use crate::options::id_arg;
 use crate::pagination::Pager;
-use crate::transport::Transport;
+use crate::transport::{send, Wire};
 use js_sys::Promise;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use tsify::Ts;
 use crate::types::RequestOptions;
@@ -15,7 +14,7 @@ use crate::core::models::*;
 
 #[wasm_bindgen]
 pub struct Tasks {
-    transport: Rc<Transport>,
+    wire: Wire,
 }
 
 fn tasks_path(company_id: &JsValue) -> Result<String, ApiError> {
@@ -27,8 +26,8 @@ fn task_path(company_id: &JsValue, task_id: &JsValue, action: &str) -> Result<St
 }
 
 impl Tasks {
-    pub fn new(transport: Rc<Transport>) -> Self {
-        Self { transport }
+    pub fn new(wire: Wire) -> Self {
+        Self { wire }
     }
 }
 
@@ -42,7 +41,7 @@ impl Tasks {
         params: Ts<CreateTaskParams>,
         options: Option<Ts<RequestOptions>>,
     ) -> Promise {
-        send(self.transport.clone(), body_call("POST", tasks_path(&company_id), Some(params.js_value()), js(options)))
+        send(&self.wire, body_call("POST", tasks_path(&company_id), Some(params.js_value()), js(options)))
     }
 
     /// One page of tasks; `meta.cursor` fetches the next.
@@ -53,7 +52,7 @@ impl Tasks {
         params: Option<Ts<ListTasksParams>>,
         options: Option<Ts<RequestOptions>>,
     ) -> Promise {
-        send(self.transport.clone(), get_call(tasks_path(&company_id), js(params), js(options)))
+        send(&self.wire, get_call(tasks_path(&company_id), js(params), js(options)))
     }
 
     /// Every task matching `filters`, one page in memory at a time: `for await (const t of ...)`.
@@ -63,7 +62,7 @@ impl Tasks {
         #[wasm_bindgen(js_name = companyId, unchecked_param_type = "string")] company_id: JsValue,
         filters: Option<Ts<ListTasksParams>>,
     ) -> JsValue {
-        Pager::start(self.transport.clone(), listing(tasks_path(&company_id), js(filters)))
+        Pager::start(&self.wire, listing(tasks_path(&company_id), js(filters)))
     }
 
     #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<Task>>")]
@@ -73,7 +72,7 @@ impl Tasks {
         #[wasm_bindgen(js_name = taskId, unchecked_param_type = "string")] task_id: JsValue,
         options: Option<Ts<RequestOptions>>,
     ) -> Promise {
-        send(self.transport.clone(), get_call(task_path(&company_id, &task_id, ""), None, js(options)))
+        send(&self.wire, get_call(task_path(&company_id, &task_id, ""), None, js(options)))
     }
 
     #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<TaskUpdate>>")]
@@ -84,7 +83,7 @@ impl Tasks {
         params: Ts<UpdateTaskParams>,
         options: Option<Ts<RequestOptions>>,
     ) -> Promise {
-        send(self.transport.clone(), body_call("PATCH", task_path(&company_id, &task_id, ""), Some(params.js_value()), js(options)))
+        send(&self.wire, body_call("PATCH", task_path(&company_id, &task_id, ""), Some(params.js_value()), js(options)))
     }
 
     /// Moves a `pending_approval` task to `pending`; anything else is a 409 `conflict`.
@@ -96,7 +95,7 @@ impl Tasks {
         params: Option<Ts<ApproveTaskParams>>,
         options: Option<Ts<RequestOptions>>,
     ) -> Promise {
-        send(self.transport.clone(), body_call("POST", task_path(&company_id, &task_id, "/approve"), js(params), js(options)))
+        send(&self.wire, body_call("POST", task_path(&company_id, &task_id, "/approve"), js(params), js(options)))
     }
 
     /// Moves a `pending_approval` task to `rejected`; anything else is a 409 `conflict`.
@@ -108,6 +107,6 @@ impl Tasks {
         params: Option<Ts<RejectTaskParams>>,
         options: Option<Ts<RequestOptions>>,
     ) -> Promise {
-        send(self.transport.clone(), body_call("POST", task_path(&company_id, &task_id, "/reject"), js(params), js(options)))
+        send(&self.wire, body_call("POST", task_path(&company_id, &task_id, "/reject"), js(params), js(options)))
     }
 }

@@ -1,0 +1,26 @@
+// The objects that are cheaper to build or read here, in one call, than from wasm one
+// property at a time.
+
+// A JSON object: not null, not an array.
+const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+
+// `obj[key]` of a plain object, undefined for anything else (arrays included).
+export function field(obj, key) {
+  return isObject(obj) ? obj[key] : undefined;
+}
+
+export function rateLimit(limit, remaining, reset) {
+  return { limit, remaining, reset };
+}
+
+export function apiResult(data, meta, rateLimit, status) {
+  return { data, meta, rateLimit, status };
+}
+
+// `capx.tasks` and `capx.companies` are one object each per client, owned by it: freeing or
+// disposing one (`using tasks = capx.tasks`) must not break the client's later calls.
+export function ownedByClient(namespace) {
+  namespace.free = () => {};
+  if (Symbol.dispose) namespace[Symbol.dispose] = namespace.free;
+  return namespace;
+}

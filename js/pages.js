@@ -1,0 +1,78 @@
+// `for await` over batches of items: the pages of a list, the events of a stream.
+
+// An async iterator over the batches `source.nextBatch()` resolves to (an array, or
+// undefined at the end): the items of a batch already here are handed out without a trip
+// into wasm, and calls to next() resolve in order even when they overlap. `take(items, i)`
+// hands out one item, and may throw, which ends the iteration.
+export function batchIterator(source, take) {
+  let items = [];
+  let index = 0;
+  let done = false;
+  let tail = null;
+  const next = () => {
+    try {
+      return { value: take(items, index++), done: false };
+    } catch (e) {
+      done = true;
+      [items, index] = [[], 0];
+      throw e;
+    }
+  };
+  const fill = async () => {
+    while (index >= items.length) {
+      if (done) return { value: undefined, done: true };
+      let batch;
+      try {
+        batch = await source.nextBatch();
+      } catch (e) {
+        done = true;
+        throw e;
+      }
+      // return() came while this batch was on its way: nothing more is handed out.
+      if (done) return { value: undefined, done: true };
+      if (batch === undefined) done = true;
+      else [items, index] = [batch, 0];
+    }
+    return next();
+  };
+  return {
+    next() {
+      if (tail === null && index < items.length) {
+        try {
+          return Promise.resolve(next());
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      }
+      const pending = (tail ?? Promise.resolve()).then(fill, fill);
+      const settle = () => {
+        if (tail === pending) tail = null;
+      };
+      pending.then(settle, settle);
+      return (tail = pending);
+    },
+    return(value) {
+      done = true;
+      [items, index] = [[], 0];
+      source.close();
+      return Promise.resolve({ value, done: true });
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+// Every item of a list, a page at a time: `pager` (src/pagination.rs) says which call fetches
+// the next page, and takes the page's items from its result.
+export function listItems(pager, transport) {
+  const source = {
+    nextBatch: async () => {
+      const call = pager.next();
+      return call === undefined ? undefined : pager.take(await transport.send(call));
+    },
+    close: () => pager.close(),
+  };
+  const iterator = batchIterator(source, (items, i) => items[i]);
+  return { [Symbol.asyncIterator]: () => iterator };
+}

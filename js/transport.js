@@ -1,0 +1,98 @@
+// A client's way to Capx. JavaScript does the I/O here: the attempt (over fetch or
+// node:http), the waits between attempts, and the queue of calls waiting for the throttle.
+// Every decision is Rust's, asked synchronously of `engine` (src/transport.rs): what a reply
+// means, whether and when to retry, whether the throttle lets an attempt start.
+
+import { abortedError, Failure } from "./errors.js";
+import { sleep } from "./timers.js";
+import { fetchAttempt } from "./fetch.js";
+import { nodeAttempt } from "./node_http.js";
+
+export class Transport {
+  constructor(engine, baseUrl, timeoutMs) {
+    this.engine = engine;
+    this.baseUrl = baseUrl;
+    this.timeoutMs = timeoutMs;
+    // The client's own; undefined: the global fetch, looked up at each attempt.
+    this.fetch = undefined;
+    // Requests that read their whole body go through node:http (see node_http.js).
+    this.nodeHttp = false;
+    // The headers of every request that expects JSON, and of every stream request: made
+    // once per client (the key among them), copied per attempt, never changed.
+    this.jsonHeaders = undefined;
+    this.streamHeaders = undefined;
+    // The calls waiting for an in-flight slot, when the client has a throttle.
+    this.waiting = null;
+  }
+
+  // Resolves to the call's ApiResult, or rejects with its CapxError.
+  async send(call) {
+    for (;;) {
+      let result;
+      try {
+        result = this.engine.settle(call, await this.exchange(call, false));
+      } catch (e) {
+        if (!(e instanceof Failure)) throw e;
+        // Throws the call's error, or sets call.waitMs.
+        this.engine.failed(call, e);
+      }
+      if (result !== undefined) return result;
+      if (!(await sleep(call.waitMs, call.signal))) throw abortedError();
+      call.retries++;
+    }
+  }
+
+  // One attempt, once the throttle (if any) lets it start. Rejects with a Failure.
+  async exchange(call, stream) {
+    if (this.waiting === null) return this.attempt(call, stream);
+    await this.admit(call.signal);
+    try {
+      return await this.attempt(call, stream);
+    } finally {
+      this.engine.release();
+      this.waiting.shift()?.();
+    }
+  }
+
+  attempt(call, stream) {
+    const timeoutMs = call.timeoutMs ?? this.timeoutMs;
+    // Each attempt gets an object of its own: fetch and node:http may keep it.
+    const headers = { ...(stream ? this.streamHeaders : this.jsonHeaders) };
+    if (call.body !== undefined) headers["Content-Type"] = "application/json";
+    if (call.idempotencyKey !== undefined) headers["Idempotency-Key"] = call.idempotencyKey;
+    if (call.headers !== undefined) Object.assign(headers, call.headers);
+    if (this.nodeHttp && !stream) return nodeAttempt(this.baseUrl, call, headers, timeoutMs);
+    return fetchAttempt(this.fetch, this.baseUrl + call.target, headers, call, timeoutMs, stream);
+  }
+
+  // Waits until the throttle lets an attempt start; a call waiting here still ends as soon
+  // as its signal aborts.
+  async admit(signal) {
+    for (;;) {
+      const wait = this.engine.admit(Date.now());
+      if (wait === 0) return;
+      const woken = wait === Infinity ? await waitTurn(this.waiting, signal) : await sleep(wait, signal);
+      if (!woken) throw Failure.aborted();
+    }
+  }
+}
+
+// Joins the queue of calls waiting for a free slot, woken in order. A call whose signal
+// aborts leaves the queue; one already woken has dropped its abort listener, so a wake-up
+// is never lost. Resolves to true when woken, false when aborted.
+function waitTurn(queue, signal) {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
+    const abort = () => {
+      const at = queue.indexOf(wake);
+      if (at >= 0) queue.splice(at, 1);
+      resolve(false);
+    };
+    const wake = () => {
+      signal?.removeEventListener("abort", abort);
+      resolve(true);
+    };
+    queue.push(wake);
+    signal?.addEventListener("abort", abort, { once: true });
+  });
+}
