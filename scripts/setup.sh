@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing capx needs, skipping whatever is already there.
-# Usage: scripts/setup.sh [--browser]   (--browser also installs Debian's chromium + chromedriver)
+# Usage: scripts/setup.sh [--browser]   (--browser also installs Debian's chromium, which the
+# tests drive through Playwright)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,11 +36,11 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
-if [ "${1:-}" = "--browser" ] && ! { command -v chromium && command -v chromedriver; } >/dev/null 2>&1; then
-  log "installing Debian chromium and chromium-driver"
+if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null 2>&1; then
+  log "installing Debian chromium"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq chromium chromium-driver >/dev/null
+  apt-get install -y -qq chromium >/dev/null
 fi
 
 echo "$WB_ROOT/bin"

@@ -25,7 +25,6 @@ step() {
 }
 
 scripts/setup.sh --browser > /dev/null || exit 1
-WB_BIN=$(scripts/setup.sh)
 
 step "cargo test (core, capx-mock)" cargo test --release --workspace
 step "clippy (native, wasm32, wasm32 browser build)" bash -c 'cargo clippy --release --workspace --all-targets -- -D warnings &&
@@ -59,10 +58,7 @@ step "deno" node_modules/.bin/deno run -A tests/runtimes/suite-entry.mjs
 step "bun" node_modules/.bin/bun tests/runtimes/suite-entry.mjs
 step "workerd (miniflare)" node tests/runtimes/workerd.mjs
 step "edge-runtime" node tests/runtimes/edge-runtime.mjs
-step "headless chromium (wasm-bindgen-test)" bash -c "
-  node_modules/.bin/esbuild tests/browser/bridge.mjs --bundle --format=esm --outfile=tests/browser/suites.bundle.js --log-level=warning &&
-  PATH='$WB_BIN':\$PATH CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=\$(command -v chromedriver) \
-  WASM_BINDGEN_TEST_TIMEOUT=600 cargo test --release --target wasm32-unknown-unknown --test browser"
+step "headless chromium (Playwright, pkg/)" node --test --test-reporter=spec tests/browser/
 step "end-to-end (Playwright, Chromium)" node --test --test-reporter=spec tests/e2e/
 # The main job, once: its whole output is checked for the five steps and for the demo key.
 step "demo (scripts/demo.sh --once)" bash -c 'out=$(CAPX_DEMO_PORT=0 scripts/demo.sh --once 2>&1); rc=$?; echo "$out" | grep -v "^\s*Compiling";

@@ -1,17 +1,20 @@
-// Entry of the suites for the Chromium run: bundled by scripts/test.sh into
-// suites.bundle.js (.js: the test server serves .mjs with the wrong MIME type), which the wasm-bindgen-test binary imports as a snippet.
-import { run } from "../suites/harness.mjs";
+// The page side of the Chromium run (chromium.test.mjs): the shared suites on what a page
+// imported from the package, one suite per call, plus the cases only a real page can run.
+import { run, eq, fails } from "../suites/harness.mjs";
 import { coreCases } from "../suites/core.mjs";
 import { clientCases } from "../suites/client.mjs";
 import { streamCases } from "../suites/stream.mjs";
-import { eq, fails } from "../suites/harness.mjs";
 
-export async function runSuites(lib, mockOrigin) {
-  const pageCases = [
+function pageCases(lib) {
+  // The browser build has no client to guard.
+  const guard = lib.Capx ? [
     ["browser guard: a real page refuses a secret key unless allowed", async () => {
       await fails(() => new lib.Capx({ apiKey: "capx_sk_test_page" }), "browser_key_exposure", lib.CapxError);
       new lib.Capx({ apiKey: "capx_sk_test_page", dangerouslyAllowBrowser: true });
     }],
+  ] : [];
+  return [
+    ...guard,
     ["openActivityFeed: each event's data must be one JSON object; the others are reported, not delivered", async () => {
       // A blob: URL stands in for the edge proxy: an EventSource cannot send the key, so the
       // data has to come from a same-origin server, and only a test can make it malformed.
@@ -32,7 +35,15 @@ export async function runSuites(lib, mockOrigin) {
       eq(feed.readyState, 2);
     }],
   ];
-  const withMock = mockOrigin ? [...clientCases(lib, { mockOrigin }), ...streamCases(lib, { mockOrigin })] : [];
-  const cases = [...coreCases(lib, { HeadersClass: Headers }), ...pageCases, ...withMock];
-  return run(cases, (line) => console.log(line));
+}
+
+/** `runSuite(name, mockOrigin)` for a page's `lib`: the suite's results, plain data. */
+export function suiteRunner(lib) {
+  const suites = {
+    core: () => coreCases(lib, { HeadersClass: Headers }),
+    page: () => pageCases(lib),
+    client: (mockOrigin) => clientCases(lib, { mockOrigin }),
+    stream: (mockOrigin) => streamCases(lib, { mockOrigin }),
+  };
+  return (name, mockOrigin) => run(suites[name](mockOrigin));
 }
