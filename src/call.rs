@@ -59,9 +59,9 @@ extern "C" {
 }
 
 impl Reply {
-    /// A response header by a name `json::key` may already hold as a JavaScript string.
+    /// A response header by a name `json::with_key` may already hold as a JavaScript string.
     pub fn get(&self, name: &str) -> Option<String> {
-        self.header(&crate::json::key(name))
+        crate::json::with_key(name, |key| self.header(key))
     }
 }
 

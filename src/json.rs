@@ -39,18 +39,22 @@ thread_local! {
     static JS_KEYS: Vec<JsValue> = KEYS.iter().map(|k| JsValue::from_str(k)).collect();
 }
 
-/// `key` as a JavaScript string: one of `KEYS` made once, any other made now.
-pub fn key(key: &str) -> JsValue {
+/// `f` of `name` as a JavaScript string: one of `KEYS` made once (lent, not cloned: a clone
+/// and its drop cost a slot in wasm-bindgen's table each), any other made now.
+pub fn with_key<R>(name: &str, f: impl FnOnce(&JsValue) -> R) -> R {
     #[cfg(feature = "client")]
-    if let Some(known) = KEYS.iter().position(|k| *k == key).and_then(|i| JS_KEYS.with(|keys| keys.get(i).cloned())) {
-        return known;
+    if let Some(i) = KEYS.iter().position(|k| *k == name) {
+        return JS_KEYS.with(|keys| match keys.get(i) {
+            Some(known) => f(known),
+            None => f(&JsValue::from_str(name)),
+        });
     }
-    JsValue::from_str(key)
+    f(&JsValue::from_str(name))
 }
 
 impl JsonView for JsValue {
     fn field(&self, name: &str) -> Option<Self> {
-        Some(field(self, &key(name))).filter(|v| !v.is_undefined())
+        Some(with_key(name, |key| field(self, key))).filter(|v| !v.is_undefined())
     }
     fn is_object(&self) -> bool {
         JsValue::is_object(self) && !Array::is_array(self)
