@@ -31,7 +31,7 @@ export async function fetchAttempt(fetchFn, url, headers, call, timeoutMs, strea
     if (why === "timeout") throw Failure.timeout(timeoutMs);
     if (why === "aborted") throw Failure.aborted();
     const cause = e?.cause?.message ?? e?.cause?.code;
-    throw Failure.connection(`${e?.message ?? e}${cause ? ` (${cause})` : ""}`);
+    throw Failure.connection(`${e?.message ?? e}${cause ? ` (${cause})` : ""}`, e);
   } finally {
     limit.release(keepLink);
   }

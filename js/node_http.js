@@ -7,7 +7,7 @@
 // Resolves and rejects as `fetchAttempt` in fetch.js does, with a Reply whose headers offer
 // `get(name)` as `Headers` does.
 import { Failure } from "./errors.js";
-import { Reply } from "./call.js";
+import { HeaderMap, Reply } from "./call.js";
 import { onNode } from "./platform.js";
 
 const g = globalThis;
@@ -21,18 +21,6 @@ function builtin(name) {
 
 export function nodeHttpAvailable() {
   return onNode;
-}
-
-class NodeHeaders {
-  constructor(fields) {
-    this.fields = fields;
-  }
-
-  // As Headers.get: repeated fields joined by ", " (Node keeps set-cookie as an array).
-  get(name) {
-    const value = this.fields[String(name).toLowerCase()];
-    return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
-  }
 }
 
 // A client's baseUrl, parsed once: parsing a whole URL per request costs a fifth of the
@@ -61,7 +49,7 @@ export function nodeAttempt(baseUrl, call, headers, timeoutMs) {
     options = requestOptions(baseUrl, call, headers);
   } catch (e) {
     // A base URL fetch would refuse too ("http://[x", say).
-    return Promise.reject(Failure.connection(describe(e)));
+    return Promise.reject(lost(e));
   }
   return send(options, call.body, timeoutMs, call.signal);
 }
@@ -106,26 +94,26 @@ function send(options, body, timeoutMs, signal) {
         try {
           decoded = decode(response);
         } catch (e) {
-          return fail(Failure.connection(describe(e)));
+          return fail(lost(e));
         }
         decoded.setEncoding("utf8");
         let text = "";
         decoded.on("data", (chunk) => (text += chunk));
-        decoded.on("error", (e) => fail(Failure.connection(describe(e))));
+        decoded.on("error", (e) => fail(lost(e)));
         decoded.on("end", () => {
           if (!response.complete) return cut();
           if (over) return;
           over = true;
           // As fetch's text(): a leading byte order mark is not part of the body.
-          const reply = new Reply(response.statusCode, new NodeHeaders(response.headers), text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, null, undefined);
+          const reply = new Reply(response.statusCode, new HeaderMap(response.headers), text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, null, undefined);
           settle(() => resolve(reply));
         });
       });
     } catch (e) {
       // Refused before sending: a header node:http will not write, say.
-      return fail(Failure.connection(describe(e)));
+      return fail(lost(e));
     }
-    request.on("error", (e) => fail(Failure.connection(describe(e))));
+    request.on("error", (e) => fail(lost(e)));
     request.end(body);
   });
 }
@@ -153,6 +141,11 @@ function decode(response) {
     stream.on("error", (e) => decoder.destroy(e));
     return stream.pipe(decoder);
   }, response);
+}
+
+// A connection failure with the runtime's error as its cause.
+function lost(e) {
+  return Failure.connection(describe(e), e);
 }
 
 function describe(e) {

@@ -13,8 +13,13 @@ export function rateLimit(limit, remaining, reset) {
   return { limit, remaining, reset };
 }
 
-export function apiResult(data, meta, rateLimit, status) {
-  return { data, meta, rateLimit, status };
+// A call's result also says what the response said besides: its headers, `X-Request-Id`
+// and whether the server replayed a stored answer to the Idempotency-Key.
+export function apiResult(data, meta, rateLimit, status, reply) {
+  if (reply === undefined) return { data, meta, rateLimit, status };
+  const requestId = reply.header("x-request-id");
+  const idempotentReplayed = reply.header("idempotent-replayed") === "true";
+  return { data, meta, rateLimit, status, headers: reply.headers, requestId, idempotentReplayed };
 }
 
 // `capx.tasks` and `capx.companies` are one object each per client, owned by it: freeing or

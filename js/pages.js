@@ -63,11 +63,19 @@ export function batchIterator(source, take) {
   };
 }
 
+import { CapxError } from "./errors.js";
+
 // Every item of a list, a page at a time: `pager` (src/pagination.rs) says which call fetches
-// the next page, and takes the page's items from its result.
-export function listItems(pager, transport) {
+// the next page, and takes the page's items from its result. `first`: the items of a page
+// already here, handed out before any request.
+export function listItems(pager, transport, first) {
   const source = {
     nextBatch: async () => {
+      if (first !== undefined) {
+        const items = first;
+        first = undefined;
+        return items;
+      }
       const call = pager.next();
       return call === undefined ? undefined : pager.take(await transport.send(call));
     },
@@ -75,4 +83,29 @@ export function listItems(pager, transport) {
   };
   const iterator = batchIterator(source, (items, i) => items[i]);
   return { [Symbol.asyncIterator]: () => iterator };
+}
+
+// `list()`: the first page's ApiResponse, which leads on (as openai-node's pages do).
+export async function firstPage(pager, transport) {
+  return page(pager, transport, await transport.send(pager.next()));
+}
+
+// The result of a page's call, with the way on: `hasNextPage()`, `nextPage()` (the same
+// filters and options, the next cursor) and `for await` over every item from this page on.
+// They are not enumerable: the result still prints and compares as an ApiResponse. Each page
+// walks on from a copy of `pager` of its own, so calling them twice gives the same pages.
+function page(pager, transport, result) {
+  const items = pager.take(result);
+  const methods = {
+    hasNextPage: () => pager.hasNext,
+    nextPage: async () => {
+      const next = pager.fork();
+      const call = next.next();
+      if (call === undefined) throw new CapxError("invalid_request", "There is no next page: check hasNextPage() first");
+      return page(next, transport, await transport.send(call));
+    },
+    [Symbol.asyncIterator]: () => listItems(pager.fork(), transport, items)[Symbol.asyncIterator](),
+  };
+  for (const key of Reflect.ownKeys(methods)) Object.defineProperty(result, key, { value: methods[key], configurable: true, writable: true });
+  return result;
 }

@@ -2,7 +2,7 @@
 // `engine` (src/stream.rs) decodes the bytes and decides: which call to open, whether a
 // reply is the stream, whether and when to reconnect, and when the stream has failed.
 
-import { abortedError, Failure } from "./errors.js";
+import { abortedError, Failure, withCause, withReply } from "./errors.js";
 import { linkedController, sleep } from "./timers.js";
 import { batchIterator } from "./pages.js";
 
@@ -99,14 +99,18 @@ export function activityStream(engine, transport, lastEventId, signal) {
       reply = await transport.exchange(call, true);
     } catch (e) {
       if (!(e instanceof Failure)) throw e;
-      return engine.failed(e);
+      return withCause(e, () => engine.failed(e));
     }
     let open = false;
     try {
       open = engine.accepts(reply);
       if (!open) {
         await reply.readText();
-        engine.refused(reply);
+        try {
+          engine.refused(reply);
+        } catch (e) {
+          throw withReply(e, reply);
+        }
       }
     } finally {
       if (open) [reader, unlink] = [reply.body.getReader(), reply.unlink];

@@ -3,7 +3,7 @@
 // Every decision is Rust's, asked synchronously of `engine` (src/transport.rs): what a reply
 // means, whether and when to retry, whether the throttle lets an attempt start.
 
-import { abortedError, Failure } from "./errors.js";
+import { abortedError, Failure, withCause, withReply } from "./errors.js";
 import { sleep } from "./timers.js";
 import { fetchAttempt } from "./fetch.js";
 import { nodeAttempt } from "./node_http.js";
@@ -29,12 +29,20 @@ export class Transport {
   async send(call) {
     for (;;) {
       let result;
+      let reply;
       try {
-        result = this.engine.settle(call, await this.exchange(call, false));
+        reply = await this.exchange(call, false);
       } catch (e) {
         if (!(e instanceof Failure)) throw e;
         // Throws the call's error, or sets call.waitMs.
-        this.engine.failed(call, e);
+        withCause(e, () => this.engine.failed(call, e));
+      }
+      if (reply !== undefined) {
+        try {
+          result = this.engine.settle(call, reply);
+        } catch (e) {
+          throw withReply(e, reply);
+        }
       }
       if (result !== undefined) return result;
       if (!(await sleep(call.waitMs, call.signal))) throw abortedError();

@@ -2,7 +2,7 @@
 //! a method's arguments, and the `Reply` an attempt brings back.
 
 use crate::core::error::ApiError;
-use crate::core::request::{is_idempotency_key, is_mutating, query_string, uuid_v4};
+use crate::core::request::{check_header, is_idempotency_key, is_mutating, query_string, uuid_v4};
 use crate::options::Bag;
 use wasm_bindgen::prelude::*;
 
@@ -59,6 +59,7 @@ extern "C" {
 }
 
 impl Reply {
+
     /// A response header by a name `json::with_key` may already hold as a JavaScript string.
     pub fn get(&self, name: &str) -> Option<String> {
         crate::json::with_key(name, |key| self.header(key))
@@ -66,12 +67,13 @@ impl Reply {
 }
 
 /// Per-call options (`RequestOptions` in TypeScript), checked.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct CallOptions {
     idempotency_key: Option<String>,
-    signal: Option<web_sys::AbortSignal>,
+    pub signal: Option<web_sys::AbortSignal>,
     timeout_ms: Option<u32>,
-    max_retries: Option<u32>,
+    pub max_retries: Option<u32>,
+    headers: Vec<(String, String)>,
 }
 
 impl CallOptions {
@@ -80,17 +82,25 @@ impl CallOptions {
         if idempotency_key.as_deref().is_some_and(|k| !is_idempotency_key(k)) {
             return Err(ApiError::invalid_config("options.idempotencyKey must be 1 to 255 visible ASCII characters"));
         }
+        let headers = bag.string_map("headers")?;
+        headers.iter().try_for_each(|(name, value)| check_header("options.headers", name, value))?;
         Ok(Self {
             idempotency_key,
             signal: bag.signal("signal")?,
             timeout_ms: bag.integer("timeoutMs", 1, MAX_TIMEOUT_MS)?,
             max_retries: bag.integer("maxRetries", 0, 10)?,
+            headers,
         })
     }
 
     /// The call with these options; a POST, PATCH or DELETE gets its Idempotency-Key here,
     /// once for every attempt: that is what makes retrying it safe.
     pub fn call(self, method: &str, target: &str, body: Option<&JsValue>) -> Call {
+        self.call_with(method, target, body, None)
+    }
+
+    /// `call`, with one more header of the client's own (a stream's `Last-Event-ID`).
+    pub fn call_with(self, method: &str, target: &str, body: Option<&JsValue>, own: Option<(&str, &str)>) -> Call {
         let call = Call::new(method, target, body);
         if is_mutating(method) {
             call.set_idempotency_key(&self.idempotency_key.unwrap_or_else(new_uuid));
@@ -103,6 +113,10 @@ impl CallOptions {
         }
         if let Some(retries) = self.max_retries {
             call.set_max_retries(retries);
+        }
+        if !self.headers.is_empty() || own.is_some() {
+            let headers: Vec<(&str, JsValue)> = self.headers.iter().map(|(k, v)| (k.as_str(), v.as_str().into())).chain(own.map(|(k, v)| (k, v.into()))).collect();
+            call.set_headers(&crate::json::object(&headers));
         }
         call
     }
@@ -120,16 +134,23 @@ pub fn body_call(method: &'static str, path: Result<String, ApiError>, params: O
 /// A GET whose query is the caller's params object.
 #[inline(never)]
 pub fn get_call(path: Result<String, ApiError>, params: Option<JsValue>, options: Option<JsValue>) -> Result<Call, ApiError> {
-    let (path, pairs) = listing(path, params)?;
-    let target = [path, query_string(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))].concat();
-    Ok(CallOptions::read(&Bag::new("options", options)?)?.call("GET", &target, None))
+    let Listing { path, filters, options } = listing(path, params, options)?;
+    let target = [path, query_string(filters.iter().map(|(k, v)| (k.as_str(), v.as_str())))].concat();
+    Ok(options.call("GET", &target, None))
 }
 
-/// What to list: the path and the caller's filters, to which each page adds its cursor.
-pub type Listing = Result<(String, Vec<(String, String)>), ApiError>;
+/// What to list: the path and the caller's filters, to which each page adds its cursor, and
+/// the options every page's call gets.
+#[derive(Clone)]
+pub struct Listing {
+    pub path: String,
+    pub filters: Vec<(String, String)>,
+    pub options: CallOptions,
+}
 
-pub fn listing(path: Result<String, ApiError>, params: Option<JsValue>) -> Listing {
-    Ok((path?, Bag::new("params", params)?.query_pairs()?))
+pub fn listing(path: Result<String, ApiError>, params: Option<JsValue>, options: Option<JsValue>) -> Result<Listing, ApiError> {
+    let filters = Bag::new("params", params)?.query_pairs()?;
+    Ok(Listing { path: path?, filters, options: CallOptions::read(&Bag::new("options", options)?)? })
 }
 
 /// `JSON.stringify` of a request body, left a JavaScript string; a value it cannot encode

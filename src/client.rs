@@ -61,7 +61,7 @@ impl Capx {
 
     /// Any other endpoint, with the same envelope, retries and idempotency. `path` is
     /// relative to `baseUrl` (`/companies`, not `/v1/companies`).
-    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<unknown>>")]
+    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResponse<unknown>>")]
     pub fn request(
         &self,
         #[wasm_bindgen(unchecked_param_type = "\"GET\" | \"POST\" | \"PATCH\" | \"PUT\" | \"DELETE\"")] method: JsValue,

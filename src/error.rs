@@ -6,9 +6,9 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/js/errors.js")]
 extern "C" {
-    type CapxErrorJs;
-    #[wasm_bindgen(constructor, js_class = "CapxError")]
-    fn new(code: &str, message: &str, status: Option<u16>, docs: Option<String>, rate_limit: JsValue, retryable: bool) -> CapxErrorJs;
+    /// A `CapxError`, made in one call.
+    #[wasm_bindgen(js_name = capxError)]
+    fn capx_error(code: &str, message: &str, status: Option<u16>, docs: Option<String>, rate_limit: JsValue, retryable: bool) -> JsValue;
 
     /// Why an attempt got no response to judge.
     pub type Failure;
@@ -23,7 +23,7 @@ impl From<ApiError> for JsValue {
     fn from(err: ApiError) -> Self {
         let rate_limit = crate::json::rate_limit_object(err.rate_limit);
         let retryable = err.retryable();
-        CapxErrorJs::new(&err.code, &err.message, err.status, err.docs, rate_limit, retryable).into()
+        capx_error(&err.code, &err.message, err.status, err.docs, rate_limit, retryable)
     }
 }
 

@@ -24,7 +24,7 @@ pub fn parse_envelope_js(
     }
     let headers = HeaderSource::from_js(&headers.map_or(JsValue::UNDEFINED, Into::into));
     let envelope = json::parse_envelope_text(status, &body_text, |name| headers.get(name), "")?;
-    Ok(json::api_result_object(envelope))
+    Ok(json::api_result_object(envelope, &JsValue::UNDEFINED))
 }
 
 /// `completed`, `rejected` and `failed`; `false` for any status this version does not know.

@@ -18,9 +18,10 @@ extern "C" {
     #[wasm_bindgen(js_name = rateLimit)]
     fn rate_limit(limit: f64, remaining: f64, reset: f64) -> JsValue;
 
-    /// `{ data, meta, rateLimit, status }`, in one call across the boundary.
+    /// `{ data, meta, rateLimit, status }`, and with a call's reply its headers, request id and
+    /// whether it was replayed, in one call across the boundary.
     #[wasm_bindgen(js_name = apiResult)]
-    fn api_result(data: JsValue, meta: JsValue, rate_limit: JsValue, status: u16) -> JsValue;
+    fn api_result(data: JsValue, meta: JsValue, rate_limit: JsValue, status: u16, reply: &JsValue) -> JsValue;
 }
 
 /// What every response is read by: the envelope's keys (`core::envelope`) and the rate-limit
@@ -120,7 +121,8 @@ pub fn rate_limit_object(r: Option<RateLimit>) -> JsValue {
     r.map_or(JsValue::NULL, |r| rate_limit(r.limit as f64, r.remaining as f64, r.reset as f64))
 }
 
-/// The `ApiResult` JavaScript gets for a checked envelope.
-pub fn api_result_object(envelope: Envelope<JsValue>) -> JsValue {
-    api_result(envelope.data, envelope.meta, rate_limit_object(envelope.rate_limit), envelope.status)
+/// The `ApiResult` JavaScript gets for a checked envelope; with the `Reply` of a call
+/// (`undefined` for `parseEnvelope`), its `ApiResponse`.
+pub fn api_result_object(envelope: Envelope<JsValue>, reply: &JsValue) -> JsValue {
+    api_result(envelope.data, envelope.meta, rate_limit_object(envelope.rate_limit), envelope.status, reply)
 }

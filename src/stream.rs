@@ -4,7 +4,7 @@
 //! (`activityStream` in js/stream.js) connects, reads and waits; the `ActivityEngine` here
 //! decodes and decides.
 
-use crate::call::{Call, Reply};
+use crate::call::{Call, CallOptions, Reply};
 use crate::core::activity::Batch;
 use crate::core::error::{code, ApiError};
 use crate::core::retry::{reconnect_delay_ms, ServerHint};
@@ -37,6 +37,8 @@ extern "C" {
 pub struct ActivityEngine {
     transport: Rc<Transport>,
     path: Result<String, ApiError>,
+    /// Every connection's (its signal aside: see `activityStream`).
+    options: CallOptions,
     state: RefCell<State>,
 }
 
@@ -55,13 +57,14 @@ struct State {
 }
 
 impl ActivityEngine {
-    pub fn start(transport: Rc<Transport>, wire: &Wire, path: Result<String, ApiError>, signal: Option<web_sys::AbortSignal>, last_event_id: Option<String>) -> JsValue {
+    pub fn start(transport: Rc<Transport>, wire: &Wire, path: Result<String, ApiError>, mut options: CallOptions, last_event_id: Option<String>) -> JsValue {
+        let signal = options.signal.take();
         let mut decoder = SseDecoder::new();
         if let Some(id) = &last_event_id {
             decoder.resume_from(id.as_bytes());
         }
         let state = State { decoder, batch: Batch::default(), failures: 0, hint: ServerHint::default(), error: None, connected: false, done: false };
-        activity_stream(ActivityEngine { transport, path, state: RefCell::new(state) }, wire, last_event_id, signal)
+        activity_stream(ActivityEngine { transport, path, options, state: RefCell::new(state) }, wire, last_event_id, signal)
     }
 }
 
@@ -130,12 +133,9 @@ impl ActivityEngine {
     /// whether or not the caller has taken it yet: what was received is on its way to them.
     pub fn connection(&self) -> Call {
         let resume = self.state.borrow().decoder.last_event_id_header(self.transport.utf8_headers);
-        let path = self.path.as_deref().unwrap_or_default();
-        let call = Call::new("GET", &[path, "?stream=true"].concat(), None);
-        if !resume.is_empty() {
-            call.set_headers(&crate::json::object(&[("Last-Event-ID", resume.as_str().into())]));
-        }
-        call
+        let target = [self.path.as_deref().unwrap_or_default(), "?stream=true"].concat();
+        let own = Some(("Last-Event-ID", resume.as_str())).filter(|_| !resume.is_empty());
+        self.options.clone().call_with("GET", &target, None, own)
     }
 
     /// Whether a reply is the event stream, to be read; a redirect throws. Any other reply
@@ -190,7 +190,7 @@ impl ActivityEngine {
         let mut s = self.state.borrow_mut();
         let give_up = err.code == code::ABORTED
             || !err.retryable()
-            || (!s.connected && s.failures >= self.transport.max_retries)
+            || (!s.connected && s.failures >= self.options.max_retries.unwrap_or(self.transport.max_retries))
             || hint.too_long();
         if give_up {
             drop(s);

@@ -115,7 +115,7 @@ impl Engine {
     pub fn settle(&self, call: &Call, reply: &Reply) -> Result<JsValue, JsValue> {
         let t = &self.transport;
         match t.refuse_redirect(reply).and_then(|()| t.envelope(reply)) {
-            Ok(envelope) => Ok(json::api_result_object(envelope)),
+            Ok(envelope) => Ok(json::api_result_object(envelope, reply)),
             Err(err) => t.retry(call, err, hint(reply)).map(|()| JsValue::UNDEFINED),
         }
     }

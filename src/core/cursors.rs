@@ -3,7 +3,7 @@
 //! cursor the listing has already followed: a server repeating one, or cycling through a few,
 //! would otherwise be paged forever.
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Cursors {
     followed: Vec<String>,
 }

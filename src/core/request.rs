@@ -48,7 +48,13 @@ const OWN_HEADERS: [(&str, &str); 6] = [
 /// here: fetch would otherwise throw at every request, and that would look like a network
 /// failure and be retried.
 pub fn check_default_header(name: &str, value: &str) -> Result<(), ApiError> {
-    let wrong = |why: &str| ApiError::invalid_config(["defaultHeaders[\"", name, "\"] ", why].concat());
+    check_header("defaultHeaders", name, value)
+}
+
+/// A header of `option` (`defaultHeaders`, or a call's `options.headers`): refused as
+/// `check_default_header` says.
+pub fn check_header(option: &str, name: &str, value: &str) -> Result<(), ApiError> {
+    let wrong = |why: &str| ApiError::invalid_config([option, "[\"", name, "\"] ", why].concat());
     let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
     if name.is_empty() || !name.bytes().all(token) {
         return Err(wrong("is not a valid header name"));

@@ -1,7 +1,7 @@
 //! Companies (seed 000 "API Overview"; the mock documents the routes it serves).
 
 use super::js;
-use crate::call::{body_call, get_call, listing};
+use crate::call::{body_call, get_call, listing, CallOptions};
 use crate::core::error::ApiError;
 use crate::options::id_arg;
 use crate::options::Bag;
@@ -34,21 +34,24 @@ impl Companies {
 
 #[wasm_bindgen]
 impl Companies {
-    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<Company[]>>")]
+    /// One page of companies: `page.hasNextPage()`, `page.nextPage()` (same filters and
+    /// options), and `for await (const c of page)` over every company from this page on.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Page<Company>>")]
     pub fn list(
         &self,
         params: Option<Ts<ListParams>>,
         options: Option<Ts<RequestOptions>>,
     ) -> Promise {
-        send(&self.wire, get_call(Ok("/companies".to_owned()), js(params), js(options)))
+        Pager::first(&self.wire, listing(Ok("/companies".to_owned()), js(params), js(options)))
     }
 
+    /// Every company, one page in memory at a time; `options` apply to every page's request.
     #[wasm_bindgen(unchecked_return_type = "AsyncIterable<Company>")]
-    pub fn iterate(&self, params: Option<Ts<ListParams>>) -> JsValue {
-        Pager::start(&self.wire, listing(Ok("/companies".to_owned()), js(params)))
+    pub fn iterate(&self, params: Option<Ts<ListParams>>, options: Option<Ts<RequestOptions>>) -> JsValue {
+        Pager::items(&self.wire, listing(Ok("/companies".to_owned()), js(params), js(options)))
     }
 
-    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<Company>>")]
+    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResponse<Company>>")]
     pub fn create(
         &self,
         params: Ts<CreateCompanyParams>,
@@ -57,7 +60,7 @@ impl Companies {
         send(&self.wire, body_call("POST", Ok("/companies".to_owned()), Some(params.js_value()), js(options)))
     }
 
-    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<Company>>")]
+    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResponse<Company>>")]
     pub fn get(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
@@ -67,7 +70,7 @@ impl Companies {
     }
 
     /// 409 `conflict` when the company is already paused.
-    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<Company>>")]
+    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResponse<Company>>")]
     pub fn pause(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
@@ -85,16 +88,16 @@ impl Companies {
         options: Option<Ts<ActivityOptions>>,
     ) -> JsValue {
         let bag = Bag::new("options", js(options));
-        let read = bag.and_then(|bag| Ok((bag.signal("signal")?, last_event_id(&bag)?)));
-        let (path, signal, last) = match read {
-            Ok((signal, last)) => (company_path(&company_id, "/activity"), signal, last),
-            Err(err) => (Err(err), None, None),
+        let read = bag.and_then(|bag| Ok((CallOptions::read(&bag)?, last_event_id(&bag)?)));
+        let (path, options, last) = match read {
+            Ok((options, last)) => (company_path(&company_id, "/activity"), options, last),
+            Err(err) => (Err(err), CallOptions::default(), None),
         };
-        ActivityEngine::start(self.transport.clone(), &self.wire, path, signal, last)
+        ActivityEngine::start(self.transport.clone(), &self.wire, path, options, last)
     }
 
     /// 409 `conflict` when the company is already running.
-    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<Company>>")]
+    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResponse<Company>>")]
     pub fn resume(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,

@@ -34,7 +34,7 @@ impl Tasks {
 #[wasm_bindgen]
 impl Tasks {
     /// Creates a task; under `human_in_loop` governance it starts in `pending_approval`.
-    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<Task>>")]
+    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResponse<Task>>")]
     pub fn create(
         &self,
         #[wasm_bindgen(js_name = companyId, unchecked_param_type = "string")] company_id: JsValue,
@@ -44,28 +44,31 @@ impl Tasks {
         send(&self.wire, body_call("POST", tasks_path(&company_id), Some(params.js_value()), js(options)))
     }
 
-    /// One page of tasks; `meta.cursor` fetches the next.
-    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<TaskSummary[]>>")]
+    /// One page of tasks: `page.hasNextPage()`, `page.nextPage()` (same filters and
+    /// options), and `for await (const t of page)` over every task from this page on.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Page<TaskSummary>>")]
     pub fn list(
         &self,
         #[wasm_bindgen(js_name = companyId, unchecked_param_type = "string")] company_id: JsValue,
         params: Option<Ts<ListTasksParams>>,
         options: Option<Ts<RequestOptions>>,
     ) -> Promise {
-        send(&self.wire, get_call(tasks_path(&company_id), js(params), js(options)))
+        Pager::first(&self.wire, listing(tasks_path(&company_id), js(params), js(options)))
     }
 
     /// Every task matching `filters`, one page in memory at a time: `for await (const t of ...)`.
+    /// `options` apply to every page's request.
     #[wasm_bindgen(unchecked_return_type = "AsyncIterable<TaskSummary>")]
     pub fn iterate(
         &self,
         #[wasm_bindgen(js_name = companyId, unchecked_param_type = "string")] company_id: JsValue,
         filters: Option<Ts<ListTasksParams>>,
+        options: Option<Ts<RequestOptions>>,
     ) -> JsValue {
-        Pager::start(&self.wire, listing(tasks_path(&company_id), js(filters)))
+        Pager::items(&self.wire, listing(tasks_path(&company_id), js(filters), js(options)))
     }
 
-    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<Task>>")]
+    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResponse<Task>>")]
     pub fn get(
         &self,
         #[wasm_bindgen(js_name = companyId, unchecked_param_type = "string")] company_id: JsValue,
@@ -75,7 +78,7 @@ impl Tasks {
         send(&self.wire, get_call(task_path(&company_id, &task_id, ""), None, js(options)))
     }
 
-    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<TaskUpdate>>")]
+    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResponse<TaskUpdate>>")]
     pub fn update(
         &self,
         #[wasm_bindgen(js_name = companyId, unchecked_param_type = "string")] company_id: JsValue,
@@ -87,7 +90,7 @@ impl Tasks {
     }
 
     /// Moves a `pending_approval` task to `pending`; anything else is a 409 `conflict`.
-    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<TaskApproval>>")]
+    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResponse<TaskApproval>>")]
     pub fn approve(
         &self,
         #[wasm_bindgen(js_name = companyId, unchecked_param_type = "string")] company_id: JsValue,
@@ -99,7 +102,7 @@ impl Tasks {
     }
 
     /// Moves a `pending_approval` task to `rejected`; anything else is a 409 `conflict`.
-    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResult<TaskRejection>>")]
+    #[wasm_bindgen(unchecked_return_type = "Promise<ApiResponse<TaskRejection>>")]
     pub fn reject(
         &self,
         #[wasm_bindgen(js_name = companyId, unchecked_param_type = "string")] company_id: JsValue,
