@@ -22,7 +22,7 @@ const SUITE = { timeout: 10 * 60_000 };
 // silently test another build), and its suites.
 const pages = [
   { entry: "browser-build", from: ["browser.js"], suites: ["core", "page"] },
-  { entry: "client", from: ["capx.js", "client.js"], suites: ["core", "page", "client", "stream"] },
+  { entry: "client", from: ["capx.js", "client.js"], suites: ["core", "page", "client", "stream", "surface"] },
 ];
 
 const bundle = await build({
@@ -83,7 +83,7 @@ for (const { entry, from, suites } of pages) {
   };
 
   for (const suite of suites) {
-    const skip = ["client", "stream"].includes(suite) && !mockOrigin && "CAPX_MOCK_ORIGIN is not set";
+    const skip = ["client", "stream", "surface"].includes(suite) && !mockOrigin && "CAPX_MOCK_ORIGIN is not set";
     test(`${entry}: ${suite}`, { ...SUITE, skip }, async (t) => {
       if (!page) await open();
       const results = await page.evaluate(

@@ -4,6 +4,7 @@ import { run, eq, fails } from "../suites/harness.mjs";
 import { coreCases } from "../suites/core.mjs";
 import { clientCases } from "../suites/client.mjs";
 import { streamCases } from "../suites/stream.mjs";
+import { surfaceCases } from "../suites/surface.mjs";
 
 function pageCases(lib) {
   // The browser build has no client to guard.
@@ -44,6 +45,7 @@ export function suiteRunner(lib) {
     page: () => pageCases(lib),
     client: (mockOrigin) => clientCases(lib, { mockOrigin }),
     stream: (mockOrigin) => streamCases(lib, { mockOrigin }),
+    surface: (mockOrigin) => surfaceCases(lib, { mockOrigin }),
   };
   return (name, mockOrigin) => run(suites[name](mockOrigin));
 }

@@ -5,6 +5,7 @@ import * as capx from "capx";
 import { coreCases } from "../suites/core.mjs";
 import { clientCases, guardCases } from "../suites/client.mjs";
 import { streamCases } from "../suites/stream.mjs";
+import { surfaceCases } from "../suites/surface.mjs";
 import { edgeCases } from "../suites/edge.mjs";
 import { hostileCases } from "../suites/hostile.mjs";
 import { startMisbehaving } from "../runtimes/hostile-server.mjs";
@@ -18,6 +19,8 @@ const withMock = [
   // capx's own transport on Node is node:http; a client given a fetch takes the other path.
   ...clientCases(capx, { mockOrigin, clientOptions: { fetch: (...args) => fetch(...args) } }).map(([n, f]) => [`client over fetch: ${n}`, f]),
   ...streamCases(capx, { mockOrigin }).map(([n, f]) => [`stream: ${n}`, f]),
+  ...surfaceCases(capx, { mockOrigin }).map(([n, f]) => [`surface: ${n}`, f]),
+  ...surfaceCases(capx, { mockOrigin, clientOptions: { fetch: (...args) => fetch(...args) } }).map(([n, f]) => [`surface over fetch: ${n}`, f]),
   ...edgeCases(capx, { mockOrigin }).map(([n, f]) => [`edge: ${n}`, f]),
 ];
 for (const [name, fn] of withMock) test(name, { skip: !mockOrigin && "CAPX_MOCK_ORIGIN is not set" }, fn);

@@ -4,6 +4,7 @@ import * as capx from "capx";
 import { run, summary } from "../suites/harness.mjs";
 import { coreCases } from "../suites/core.mjs";
 import { clientCases } from "../suites/client.mjs";
+import { surfaceCases } from "../suites/surface.mjs";
 
 const runtime = globalThis.Deno ? `deno ${Deno.version.deno}` : globalThis.Bun ? `bun ${Bun.version}` : "unknown";
 const mockOrigin = globalThis.Deno ? Deno.env.get("CAPX_MOCK_ORIGIN") : process.env.CAPX_MOCK_ORIGIN;
@@ -12,6 +13,7 @@ const smoke = new Set(["companies: create, get, list, pause, resume", "a 500 the
 const cases = [
   ...coreCases(capx, { HeadersClass: Headers }),
   ...(mockOrigin ? clientCases(capx, { mockOrigin }).filter(([name]) => smoke.has(name)) : []),
+  ...(mockOrigin ? surfaceCases(capx, { mockOrigin }) : []),
 ];
 const results = await run(cases, (line) => console.log(line));
 console.log(summary(runtime, results));

@@ -5,6 +5,7 @@ import { run, ok } from "../suites/harness.mjs";
 import { coreCases } from "../suites/core.mjs";
 import { clientCases } from "../suites/client.mjs";
 import { streamCases } from "../suites/stream.mjs";
+import { surfaceCases } from "../suites/surface.mjs";
 import { edgeCases } from "../suites/edge.mjs";
 import { proxyAttackCases } from "../suites/proxy-attacks.mjs";
 import { hostileCases } from "../suites/hostile.mjs";
@@ -21,6 +22,7 @@ export default {
       ],
       client: () => clientCases(capx, { mockOrigin }),
       stream: () => streamCases(capx, { mockOrigin }),
+      surface: () => surfaceCases(capx, { mockOrigin }),
       edge: () => edgeCases(capx, { mockOrigin }),
       "proxy-attacks": () => proxyAttackCases(capx, { mockOrigin, hostileOrigin: env.HOSTILE_ORIGIN, otherOrigin: env.OTHER_ORIGIN }),
       hostile: () => hostileCases(capx, { hostileOrigin: env.CLIENT_HOSTILE_ORIGIN, foreignOrigin: env.CLIENT_FOREIGN_ORIGIN }),

@@ -30,7 +30,7 @@ const miniflare = (compatibilityDate) => new Miniflare({
   },
 });
 const runs = [
-  ["2025-09-01", [...(mockOrigin ? ["core", "client", "stream", "edge", "proxy-attacks"] : ["core"]), "hostile"]],
+  ["2025-09-01", [...(mockOrigin ? ["core", "client", "stream", "surface", "edge", "proxy-attacks"] : ["core"]), "hostile"]],
   ["2024-01-01", [...(mockOrigin ? ["proxy-attacks"] : []), "hostile"]],
 ];
 let failed = 0;

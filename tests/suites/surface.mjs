@@ -1,0 +1,126 @@
+// The everyday surface users of the Stainless and Stripe SDKs reach for (issue 16): per-call
+// options on every method, what the response said besides the data, errors with their
+// request id, headers and cause, and list() pages that lead on. Against a real capx-mock.
+import { eq, ok, fails } from "./harness.mjs";
+
+export function surfaceCases({ Capx, CapxError }, { mockOrigin, clientOptions = {} }) {
+  const baseUrl = `${mockOrigin}/v1`;
+  const freshKey = () => `capx_sk_test_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+  const client = (opts = {}) => {
+    const apiKey = opts.apiKey ?? freshKey();
+    return { apiKey, capx: new Capx({ apiKey, baseUrl, dangerouslyAllowBrowser: true, ...clientOptions, ...opts }) };
+  };
+  const requests = async (apiKey) => {
+    const res = await fetch(`${mockOrigin}/__mock/requests`, { headers: { Authorization: `Bearer ${apiKey}` } });
+    return (await res.json()).requests;
+  };
+  const taskLists = async (apiKey) => (await requests(apiKey)).filter((r) => r.method === "GET" && /\/tasks$/.test(r.path));
+  // A company with `n` tasks.
+  const withTasks = async (capx, n) => {
+    const { data: co } = await capx.companies.create({ name: "Surface" });
+    for (let i = 0; i < n; i++) await capx.tasks.create(co.id, { title: `Task ${i}` });
+    return co;
+  };
+  const ids = (items) => items.map((t) => t.id);
+
+  return [
+    ["per-call headers go with that call only; the headers the client sets are refused", async () => {
+      const { apiKey, capx } = client();
+      await capx.companies.create({ name: "H" }, { headers: { "X-Trace": "t-1" } });
+      await capx.companies.list();
+      const log = await requests(apiKey);
+      eq(log.map((r) => r.headers["x-trace"] ?? null), ["t-1", null]);
+      for (const name of ["Authorization", "idempotency-key", "Accept", "X-Capx-Client", "Last-Event-ID"]) {
+        const e = await fails(capx.companies.list(undefined, { headers: { [name]: "x" } }), "invalid_config", CapxError);
+        ok(e.message.startsWith(`options.headers["${name}"]`), e.message);
+      }
+      await fails(capx.companies.list(undefined, { headers: { "X-Bad": "a\nb" } }), "invalid_config", CapxError);
+      eq((await requests(apiKey)).length, 2, "nothing refused was sent");
+    }],
+    ["iterate sends every page with the call's options, and its signal ends the walk", async () => {
+      const { apiKey, capx } = client();
+      const co = await withTasks(capx, 5);
+      const seen = [];
+      for await (const t of capx.tasks.iterate(co.id, { limit: 2 }, { headers: { "X-Walk": "w" } })) seen.push(t.id);
+      eq(seen.length, 5);
+      eq((await taskLists(apiKey)).map((r) => r.headers["x-walk"]), ["w", "w", "w"]);
+      const controller = new AbortController();
+      const got = [];
+      await fails(async () => {
+        for await (const t of capx.tasks.iterate(co.id, { limit: 1 }, { signal: controller.signal })) {
+          got.push(t);
+          controller.abort();
+        }
+      }, "aborted", CapxError);
+      eq(got.length, 1);
+      await fails(async () => {
+        for await (const _ of capx.tasks.iterate(co.id, undefined, { timeoutMs: 0 })) ok(false, "no item");
+      }, "invalid_config", CapxError);
+    }],
+    ["activity takes the call's options: its headers go on every connection", async () => {
+      const { apiKey, capx } = client();
+      const { data: co } = await capx.companies.create({ name: "Feed" });
+      // Replayed from the start: the company's creation is the first event.
+      const stream = capx.companies.activity(co.id, { lastEventId: "0", headers: { "X-Feed": "f" }, timeoutMs: 5000, maxRetries: 1 });
+      eq((await stream[Symbol.asyncIterator]().next()).value.type, "company.created");
+      stream.close();
+      const opened = (await requests(apiKey)).filter((r) => r.path.endsWith("/activity"));
+      eq(opened.map((r) => r.headers["x-feed"]), ["f"]);
+      await fails(async () => {
+        for await (const _ of capx.companies.activity(co.id, { headers: { Authorization: "x" } })) ok(false, "no event");
+      }, "invalid_config", CapxError);
+    }],
+    ["a result carries the response's headers, requestId and idempotentReplayed", async () => {
+      const { capx } = client();
+      const idempotencyKey = `surface-${Math.random()}`;
+      const first = await capx.companies.create({ name: "Replay" }, { idempotencyKey });
+      const again = await capx.companies.create({ name: "Replay" }, { idempotencyKey });
+      eq(again.data.id, first.data.id);
+      eq([first.idempotentReplayed, again.idempotentReplayed], [false, true]);
+      ok(typeof first.requestId === "string" && first.requestId.length > 0, `requestId ${first.requestId}`);
+      ok(first.requestId !== again.requestId, "one id per request");
+      eq(first.headers.get("x-request-id"), first.requestId);
+      eq(Number(first.headers.get("x-ratelimit-limit")), first.rateLimit.limit);
+    }],
+    ["an error carries the response's requestId and headers", async () => {
+      const { capx } = client();
+      const e = await fails(capx.companies.get("co_missing"), "not_found", CapxError);
+      ok(typeof e.requestId === "string" && e.requestId.length > 0, `requestId ${e.requestId}`);
+      eq([e.status, e.headers.get("x-request-id")], [404, e.requestId]);
+      ok(e.headers.has("x-ratelimit-limit"), "the rate-limit headers too");
+    }],
+    ["a connection error keeps the runtime's error as its cause, and has no response", async () => {
+      const capx = new Capx({ apiKey: freshKey(), baseUrl: "http://127.0.0.1:9/v1", maxRetries: 0, dangerouslyAllowBrowser: true, ...clientOptions });
+      const e = await fails(capx.companies.list(), "connection_error", CapxError);
+      ok(e.cause instanceof Error, `cause ${e.cause}`);
+      eq([e.requestId, e.headers, e.status], [null, null, null]);
+    }],
+    ["list() gives a page: hasNextPage(), nextPage() with the same filters and options, for await from it on", async () => {
+      const { apiKey, capx } = client();
+      const co = await withTasks(capx, 5);
+      const first = await capx.tasks.list(co.id, { limit: 2 }, { headers: { "X-Page": "p" } });
+      eq([first.data.length, first.status, first.hasNextPage()], [2, 200, true]);
+      eq(Object.keys(first).includes("nextPage"), false, "the result still prints as an ApiResponse");
+      const second = await first.nextPage();
+      eq(ids((await first.nextPage()).data), ids(second.data), "a page leads to the same next page each time");
+      const third = await second.nextPage();
+      eq([third.data.length, third.hasNextPage()], [1, false]);
+      await fails(third.nextPage(), "invalid_request", CapxError);
+      const rest = [];
+      for await (const t of second) rest.push(t.id);
+      eq(rest, ids([...second.data, ...third.data]));
+      const lists = await taskLists(apiKey);
+      ok(lists.every((r) => r.headers["x-page"] === "p" && r.query.includes("limit=2")), JSON.stringify(lists.map((r) => r.query)));
+      eq(ids((await capx.companies.list()).data).length, 1, "companies.list() is a page too");
+    }],
+    ["a CapxError can be made by hand, as tests of code that handles one do", () => {
+      const e = new CapxError("rate_limit_exceeded", "Slow down", { status: 429, retryable: true, requestId: "req_1" });
+      ok(e instanceof Error && e instanceof CapxError, "an Error");
+      eq([e.name, e.code, e.message, e.status, e.retryable, e.requestId, e.docs, e.rateLimit, e.headers],
+        ["CapxError", "rate_limit_exceeded", "Slow down", 429, true, "req_1", null, null, null]);
+      const cause = new Error("ECONNRESET");
+      eq(new CapxError("connection_error", "Lost", { cause }).cause, cause);
+      eq(new CapxError("conflict", "No", { headers: { "X-Request-Id": "req_2" } }).headers.get("x-request-id"), "req_2");
+    }],
+  ];
+}
