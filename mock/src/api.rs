@@ -2,58 +2,14 @@
 //! synchronous: one lock of the account's data per request, credits checked and charged
 //! under it.
 
-use crate::pagination::{self, Page};
-use crate::state::{lock, Account, Agent, Company, Data, Mock, AGENT_ROLES};
+use crate::call::Call;
+use crate::companies::{self, company};
+use crate::locks::lock;
+use crate::outcome::{err, insufficient, not_found, Outcome, Reply, Routed};
+use crate::pagination;
+use crate::state::{Account, Data, Mock};
 use crate::tasks;
-use crate::time::{now_ms, rfc3339};
-use serde_json::{json, Value};
-
-const GOVERNANCE: [&str; 2] = ["autonomous", "human_in_loop"];
-
-pub enum Outcome {
-    Ok { status: u16, data: Value, page: Option<(Option<String>, bool)>, credits_used: i64, credits_remaining: i64 },
-    Err { status: u16, code: &'static str, message: String },
-}
-
-pub fn err(status: u16, code: &'static str, message: impl Into<String>) -> Outcome {
-    Outcome::Err { status, code, message: message.into() }
-}
-
-pub fn not_found(what: &str) -> Outcome {
-    err(404, "not_found", format!("{what} does not exist"))
-}
-
-pub fn invalid(message: impl Into<String>) -> Outcome {
-    err(422, "validation_error", message)
-}
-
-/// The request as the routes see it.
-pub struct Call<'a> {
-    pub method: &'a str,
-    pub segments: Vec<&'a str>,
-    pub query: Vec<(String, String)>,
-    pub body: Option<Value>,
-}
-
-impl Call<'_> {
-    pub fn param(&self, key: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
-    }
-    pub fn field(&self, key: &str) -> Option<&Value> {
-        self.body.as_ref()?.get(key).filter(|v| !v.is_null())
-    }
-    /// An optional string field: absent or null is `None`, any other type a 422.
-    pub fn string(&self, key: &str) -> Result<Option<String>, Outcome> {
-        match self.field(key) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(invalid(format!("{key} must be a string"))),
-        }
-    }
-    pub fn page_params(&self, kind: &str) -> Result<(usize, u64), Outcome> {
-        pagination::params(self.param("limit"), self.param("cursor"), kind)
-    }
-}
+use serde_json::json;
 
 /// Seed 004: creating a task costs 2 credits, every other call 1.
 pub fn cost(method: &str, segments: &[&str]) -> i64 {
@@ -61,11 +17,6 @@ pub fn cost(method: &str, segments: &[&str]) -> i64 {
         ("POST", ["companies", _, "tasks"]) => 2,
         _ => 1,
     }
-}
-
-/// When the balance cannot pay for a call, it is refused and nothing changes.
-pub fn insufficient(price: i64, balance: i64) -> Outcome {
-    err(403, "forbidden", format!("Insufficient credits: this request costs {price} and {} remain", balance.max(0)))
 }
 
 /// Runs one API call. Credits are checked before anything changes and charged only on
@@ -87,38 +38,15 @@ pub fn execute(mock: &Mock, account: &Account, call: &Call) -> Result<Outcome, O
     })
 }
 
-pub struct Reply {
-    status: u16,
-    data: Value,
-    page: Option<(Option<String>, bool)>,
-}
-
-impl Reply {
-    pub fn ok(data: Value) -> Self {
-        Self { status: 200, data, page: None }
-    }
-    pub fn created(data: Value) -> Self {
-        Self { status: 201, data, page: None }
-    }
-}
-
-impl From<Page> for Reply {
-    fn from(p: Page) -> Self {
-        Self { status: 200, data: Value::Array(p.items), page: Some((p.cursor, p.has_more)) }
-    }
-}
-
-pub type Routed = Result<Reply, Outcome>;
-
 fn route(mock: &Mock, account: &Account, d: &mut Data, call: &Call) -> Routed {
     match (call.method, call.segments.as_slice()) {
         ("GET", ["companies"]) => {
             let (limit, after) = call.page_params("c")?;
             Ok(pagination::page(d.companies.iter().map(|c| (c.seq, c.json())), limit, after, "c").into())
         }
-        ("POST", ["companies"]) => create_company(mock, account, d, call),
+        ("POST", ["companies"]) => companies::create(mock, account, d, call),
         ("GET", ["companies", id]) => Ok(Reply::ok(company(d, id)?.json())),
-        ("POST", ["companies", id, action @ ("pause" | "resume")]) => pause_or_resume(mock, account, d, id, action),
+        ("POST", ["companies", id, action @ ("pause" | "resume")]) => companies::pause_or_resume(mock, account, d, id, action),
         ("GET", ["companies", id, "agents"]) => {
             let (limit, after) = call.page_params("a")?;
             let c = company(d, id)?;
@@ -141,53 +69,4 @@ fn route(mock: &Mock, account: &Account, d: &mut Data, call: &Call) -> Routed {
         }
         _ => Err(err(404, "not_found", format!("no route for {} /v1/{}", call.method, call.segments.join("/")))),
     }
-}
-
-pub fn company<'a>(d: &'a Data, id: &str) -> Result<&'a Company, Outcome> {
-    d.company(id).ok_or_else(|| not_found("company"))
-}
-
-fn create_company(mock: &Mock, account: &Account, d: &mut Data, call: &Call) -> Routed {
-    let name = match call.field("name") {
-        Some(Value::String(n)) if !n.trim().is_empty() => n.clone(),
-        Some(Value::String(_)) | None => return Err(invalid("name is required")),
-        Some(_) => return Err(invalid("name must be a string")),
-    };
-    let mode = match call.field("governance_mode") {
-        None => "autonomous",
-        Some(m) => m
-            .as_str()
-            .filter(|m| GOVERNANCE.contains(m))
-            .ok_or_else(|| invalid("governance_mode must be \"autonomous\" or \"human_in_loop\""))?,
-    };
-    let company = Company {
-        seq: d.companies.last().map_or(1, |c| c.seq + 1),
-        id: mock.new_id("co"),
-        name: name.clone(),
-        status: "running".into(),
-        governance_mode: mode.into(),
-        created_at: rfc3339(now_ms()),
-        agents: AGENT_ROLES.iter().map(|role| Agent { id: mock.new_id("ag"), role: (*role).into() }).collect(),
-        next_agent: 0,
-        total_cost: 0.0,
-        threshold_reached: false,
-    };
-    let body = company.json();
-    let id = company.id.clone();
-    d.companies.push(company);
-    account.emit(d, &id, "company.created", json!({"name": name}), mock);
-    Ok(Reply::created(body))
-}
-
-/// Seed 000's example conflict: pausing an already paused company (or resuming a running one).
-fn pause_or_resume(mock: &Mock, account: &Account, d: &mut Data, id: &str, action: &str) -> Routed {
-    let (from, to) = if action == "pause" { ("running", "paused") } else { ("paused", "running") };
-    let c = d.company_mut(id).ok_or_else(|| not_found("company"))?;
-    if c.status != from {
-        return Err(err(409, "conflict", format!("Company {id} is {}; only a {from} company can be {action}d", c.status)));
-    }
-    c.status = to.to_owned();
-    let body = c.json();
-    account.emit(d, id, "company.status_changed", json!({"status": to, "previous_status": from}), mock);
-    Ok(Reply::ok(body))
 }

@@ -2,11 +2,12 @@
 //! of credits, rate limits and faults. It lets tests look at what reached the mock, arm
 //! faults, run a heartbeat now, set the balance, and start over.
 
+use crate::auth::{authenticate, unauthorized};
 use crate::faults::{self, Fault};
 use crate::heartbeat;
 use crate::http::{self, Resp};
-use crate::pipeline::{authenticate, unauthorized};
-use crate::state::{lock, Account, ArmedFault, Mock};
+use crate::locks::lock;
+use crate::state::{Account, ArmedFault, Mock};
 use crate::time::now_ms;
 use axum::body::to_bytes;
 use axum::extract::Request;

@@ -1,10 +1,10 @@
-//! Building responses: the envelope, rate-limit and CORS headers.
+//! Reading request headers and building responses: the envelope, rate-limit and CORS headers.
 
-use crate::api::Outcome;
+use crate::outcome::Outcome;
 use crate::limiter::Admission;
 use crate::time::now_secs;
 use axum::body::Body;
-use axum::http::{HeaderName, HeaderValue, Response, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Response, StatusCode};
 use serde_json::{json, Map, Value};
 
 pub type Resp = Response<Body>;
@@ -57,6 +57,11 @@ pub fn json_value(status: u16, body: &Value) -> Resp {
 
 pub fn error(status: u16, code: &str, message: &str) -> Resp {
     json_text(status, error_body(code, message))
+}
+
+/// A request header as text; `None` when absent or not visible ASCII.
+pub fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
 pub fn set(r: &mut Resp, name: &'static str, value: &str) {

@@ -3,14 +3,17 @@
 //! `Idempotency-Key` replay or execution of the route, the faults that strike after the
 //! commit, and the account's request log.
 
-use crate::api::{self, Call};
+use crate::api;
+use crate::auth::{authenticate, unauthorized};
+use crate::call::Call;
 use crate::config::Scope;
 use crate::faults::{self, Fault};
-use crate::http::{self, Resp};
+use crate::conn::{ConnKill, DropConnection, InjectedFault};
+use crate::http::{self, header, Resp};
 use crate::idempotency::{self, Decision, Fingerprint, Stored};
 use crate::limiter::Admission;
-use crate::server::{header, ConnKill, DropConnection, InjectedFault};
-use crate::state::{lock, push_capped, Account, LogEntry, Mock};
+use crate::locks::lock;
+use crate::state::{push_capped, Account, LogEntry, Mock};
 use crate::time::{now_ms, now_secs};
 use crate::{query, sse};
 use axum::body::{to_bytes, Body};
@@ -21,34 +24,6 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 const MAX_BODY: usize = 1 << 20;
-
-/// `Bearer capx_sk_(live|test)_<alnum>` (seed 000 "Authentication").
-fn bearer_key(headers: &HeaderMap) -> Result<String, &'static str> {
-    let value = header(headers, "authorization").ok_or("Missing API key: send Authorization: Bearer capx_sk_...")?;
-    let (scheme, key) = value.split_once(' ').ok_or("The Authorization header must be \"Bearer <key>\"")?;
-    if !scheme.eq_ignore_ascii_case("bearer") {
-        return Err("The Authorization header must be \"Bearer <key>\"");
-    }
-    let key = key.trim();
-    let body = key.strip_prefix("capx_sk_live_").or_else(|| key.strip_prefix("capx_sk_test_")).ok_or("Invalid API key")?;
-    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err("Invalid API key");
-    }
-    Ok(key.to_owned())
-}
-
-/// The key's account, or why the request is a 401.
-pub fn authenticate(mock: &Mock, headers: &HeaderMap) -> Result<Arc<Account>, &'static str> {
-    match mock.account(&bearer_key(headers)?) {
-        Some(account) if !account.revoked => Ok(account),
-        Some(_) => Err("This API key has been revoked"),
-        None => Err("Invalid API key"),
-    }
-}
-
-pub fn unauthorized(message: &str) -> Resp {
-    http::error(401, "unauthorized", message)
-}
 
 fn is_mutation(method: &str) -> bool {
     matches!(method, "POST" | "PATCH" | "PUT" | "DELETE")

@@ -3,11 +3,11 @@
 //! control routes, the `/v1` API, the envelope 404 for anything else; then CORS headers,
 //! rate-limit headers where the route set none, and the request log.
 
-use crate::http::{self, Resp};
+use crate::conn::{ConnKill, DropConnection, InjectedFault};
+use crate::http::{self, header, Resp};
 use crate::state::Mock;
 use crate::{control, pipeline};
 use axum::extract::{Request, State};
-use axum::http::HeaderMap;
 use axum::Router;
 use hyper_util::rt::TokioIo;
 use serde_json::json;
@@ -16,18 +16,6 @@ use std::time::Instant;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
 use tower::ServiceExt;
-
-/// Closes the connection a request arrived on, without a response.
-#[derive(Clone)]
-pub struct ConnKill(pub Arc<Notify>);
-
-/// On a response: the fault injected into it, for the request log.
-#[derive(Clone)]
-pub struct InjectedFault(pub String);
-
-/// On a response: do not send it; close the connection instead (`drop_after_commit`).
-#[derive(Clone)]
-pub struct DropConnection(pub Option<ConnKill>);
 
 pub async fn serve(listener: TcpListener, mock: Arc<Mock>, mut shutdown: watch::Receiver<bool>) {
     let app = Router::new().fallback(dispatch).with_state(mock);
@@ -86,8 +74,4 @@ async fn dispatch(State(mock): State<Arc<Mock>>, req: Request) -> Resp {
         return std::future::pending::<Resp>().await;
     }
     response
-}
-
-pub fn header(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }

@@ -5,13 +5,14 @@
 use crate::config::{Config, Plan, Scope, DEMO_KEY};
 use crate::idempotency;
 use crate::limiter::{InFlight, Limiter};
+use crate::locks::lock;
 use crate::reqlog::RequestLog;
 use crate::time::{now_ms, rfc3339};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::broadcast;
 
 /// Events kept per account for `Last-Event-ID` replay and the JSON activity list.
@@ -20,12 +21,6 @@ pub const AGENT_ROLES: [&str; 3] = ["researcher", "writer", "analyst"];
 /// Entries kept in each account's request and webhook-delivery logs (the latest ones), so a
 /// load test cannot grow them without bound.
 pub const LOG_LIMIT: usize = 10_000;
-
-/// A poisoned lock only means another request panicked mid-update; the data is still the
-/// best there is, and the mock must keep answering.
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Agent {

@@ -1,7 +1,9 @@
 //! Seed 004, the Tasks API: create (auto-assigning an agent, gated under `human_in_loop`),
 //! list with its filters, update, approve and reject.
 
-use crate::api::{company, err, invalid, not_found, Call, Outcome, Reply, Routed};
+use crate::call::Call;
+use crate::companies::company;
+use crate::outcome::{err, invalid, not_found, Outcome, Reply, Routed};
 use crate::pagination;
 use crate::state::{Account, Data, Mock, Task};
 use crate::time::{now_ms, parse_iso8601, rfc3339};
