@@ -1,6 +1,6 @@
 //! Seed 000's companies: create (with its three agents), look up, pause and resume.
 
-use crate::call::Call;
+use crate::call::Fields;
 use crate::outcome::{err, invalid, not_found, Outcome, Reply, Routed};
 use crate::state::{Account, Agent, Company, Data, Mock, AGENT_ROLES};
 use crate::time::{now_ms, rfc3339};
@@ -13,13 +13,13 @@ pub fn company<'a>(d: &'a Data, id: &str) -> Result<&'a Company, Outcome> {
     d.company(id).ok_or_else(|| not_found("company"))
 }
 
-pub fn create(mock: &Mock, account: &Account, d: &mut Data, call: &Call) -> Routed {
-    let name = match call.field("name") {
+pub fn create(mock: &Mock, account: &Account, d: &mut Data, input: &Fields) -> Routed {
+    let name = match input.field("name") {
         Some(Value::String(n)) if !n.trim().is_empty() => n.clone(),
         Some(Value::String(_)) | None => return Err(invalid("name is required")),
         Some(_) => return Err(invalid("name must be a string")),
     };
-    let mode = match call.field("governance_mode") {
+    let mode = match input.field("governance_mode") {
         None => "autonomous",
         Some(m) => m
             .as_str()
@@ -46,8 +46,8 @@ pub fn create(mock: &Mock, account: &Account, d: &mut Data, call: &Call) -> Rout
 }
 
 /// Seed 000's example conflict: pausing an already paused company (or resuming a running one).
-pub fn pause_or_resume(mock: &Mock, account: &Account, d: &mut Data, id: &str, action: &str) -> Routed {
-    let (from, to) = if action == "pause" { ("running", "paused") } else { ("paused", "running") };
+pub fn pause_or_resume(mock: &Mock, account: &Account, d: &mut Data, id: &str, pause: bool) -> Routed {
+    let (from, to, action) = if pause { ("running", "paused", "pause") } else { ("paused", "running", "resume") };
     let c = d.company_mut(id).ok_or_else(|| not_found("company"))?;
     if c.status != from {
         return Err(err(409, "conflict", format!("Company {id} is {}; only a {from} company can be {action}d", c.status)));

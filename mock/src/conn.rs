@@ -1,5 +1,5 @@
-//! What a request or a response carries for the connection it travels on: the handle that
-//! closes it (fault injection), and the markers the server acts on before sending.
+//! What the server attaches to a request or a response: the handle that closes the
+//! connection (fault injection), the path as sent, and the markers it acts on before sending.
 
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -15,3 +15,8 @@ pub struct InjectedFault(pub String);
 /// On a response: do not send it; close the connection instead (`drop_after_commit`).
 #[derive(Clone)]
 pub struct DropConnection(pub Option<ConnKill>);
+
+/// On a request: its path as the client sent it, before `/v1` paths are made canonical and
+/// nested routers strip their prefix; what the logs and `Idempotency-Key` compare.
+#[derive(Clone)]
+pub struct OriginalPath(pub String);

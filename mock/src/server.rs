@@ -1,14 +1,19 @@
 //! The HTTP side: an accept loop that can drop a connection on purpose (fault injection),
-//! and the first dispatch of every request: CORS preflight, `/health`, the `/__mock/`
-//! control routes, the `/v1` API, the envelope 404 for anything else; then CORS headers,
-//! rate-limit headers where the route set none, and the request log.
+//! and the router: `/health`, the `/__mock/` control routes, the `/v1` API behind its
+//! pipeline, the envelope 404 for anything else. Around every request, whatever matched:
+//! the CORS preflight, CORS headers, rate-limit headers where the route set none, and the
+//! request log.
 
-use crate::conn::{ConnKill, DropConnection, InjectedFault};
+use crate::conn::{ConnKill, DropConnection, InjectedFault, OriginalPath};
 use crate::http::{self, header, Resp};
 use crate::state::Mock;
-use crate::{control, pipeline};
+use crate::{api, control, pipeline};
 use axum::extract::{Request, State};
-use axum::Router;
+use axum::http::header::ALLOW;
+use axum::http::{Method, Uri};
+use axum::middleware::{from_fn_with_state, Next};
+use axum::routing::any;
+use axum::{Extension, Router};
 use hyper_util::rt::TokioIo;
 use serde_json::json;
 use std::sync::Arc;
@@ -18,7 +23,7 @@ use tokio::sync::{watch, Notify};
 use tower::ServiceExt;
 
 pub async fn serve(listener: TcpListener, mock: Arc<Mock>, mut shutdown: watch::Receiver<bool>) {
-    let app = Router::new().fallback(dispatch).with_state(mock);
+    let app = router(mock);
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -30,7 +35,16 @@ pub async fn serve(listener: TcpListener, mock: Arc<Mock>, mut shutdown: watch::
                     let conn_kill = ConnKill(kill.clone());
                     let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
                         req.extensions_mut().insert(conn_kill.clone());
-                        app.clone().oneshot(req)
+                        canonical(&mut req);
+                        let app = app.clone();
+                        async move {
+                            let mut response = app.oneshot(req).await?;
+                            // axum names the methods a path has (`Allow`) on its answer to another
+                            // method, outside any middleware; to the mock that is a 404 like any
+                            // unknown route, which names none.
+                            response.headers_mut().remove(ALLOW);
+                            Ok::<_, std::convert::Infallible>(response)
+                        }
                     });
                     let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
                     // Dropping the connection future closes the socket mid-request.
@@ -42,21 +56,39 @@ pub async fn serve(listener: TcpListener, mock: Arc<Mock>, mut shutdown: watch::
     }
 }
 
-async fn dispatch(State(mock): State<Arc<Mock>>, req: Request) -> Resp {
+fn router(mock: Arc<Mock>) -> Router {
+    Router::new()
+        .route("/health", any(|| async { http::json_value(200, &json!({"success": true, "data": {"status": "ok"}})) }))
+        .nest("/__mock", control::router(mock.clone()))
+        .nest("/v1", api::router().layer(from_fn_with_state(mock.clone(), pipeline::admit)))
+        .fallback(no_route)
+        .layer(from_fn_with_state(mock.clone(), around))
+        .with_state(mock)
+}
+
+/// Keeps the path as sent, and matches a `/v1` path segment by segment with empty ones
+/// ignored: `/v1/companies/` and `/v1//companies` are `/v1/companies`, as a client joining
+/// a base URL and a path may send them.
+fn canonical<B>(req: &mut hyper::Request<B>) {
+    let path = req.uri().path().to_owned();
+    if path.starts_with("/v1/") && (path.contains("//") || path.ends_with('/')) {
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let query = req.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
+        if let Ok(uri) = format!("/{}{query}", segments.join("/")).parse::<Uri>() {
+            *req.uri_mut() = uri;
+        }
+    }
+    req.extensions_mut().insert(OriginalPath(path));
+}
+
+async fn around(State(mock): State<Arc<Mock>>, Extension(OriginalPath(path)): Extension<OriginalPath>, req: Request, next: Next) -> Resp {
     let started = Instant::now();
     let method = req.method().clone();
-    let path = req.uri().path().to_owned();
     let origin = header(req.headers(), "origin");
-    let mut response = if method == "OPTIONS" {
+    let mut response = if method == Method::OPTIONS {
         http::preflight(header(req.headers(), "access-control-request-headers").as_deref())
-    } else if path == "/health" {
-        http::json_value(200, &json!({"success": true, "data": {"status": "ok"}}))
-    } else if let Some(rest) = path.strip_prefix("/__mock/") {
-        control::handle(&mock, rest, req).await
-    } else if path == "/v1" || path.starts_with("/v1/") {
-        pipeline::api(&mock, req).await
     } else {
-        http::error(404, "not_found", &format!("No route for {method} {path}; the API is under /v1"))
+        next.run(req).await
     };
     if !response.headers().contains_key("x-ratelimit-limit") {
         http::rate_headers(&mut response, &http::anonymous_admission());
@@ -74,4 +106,8 @@ async fn dispatch(State(mock): State<Arc<Mock>>, req: Request) -> Resp {
         return std::future::pending::<Resp>().await;
     }
     response
+}
+
+async fn no_route(method: Method, Extension(OriginalPath(path)): Extension<OriginalPath>) -> Resp {
+    http::error(404, "not_found", &format!("No route for {method} {path}; the API is under /v1"))
 }
