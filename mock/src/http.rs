@@ -90,7 +90,7 @@ pub fn cors(r: &mut Resp, origins: &str, request_origin: Option<&str>) {
     };
     if let Some(origin) = allowed {
         set(r, "access-control-allow-origin", &origin);
-        set(r, "access-control-expose-headers", "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, Idempotent-Replayed");
+        set(r, "access-control-expose-headers", "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, Idempotent-Replayed, X-Request-Id");
         if origin != "*" {
             set(r, "vary", "Origin");
         }

@@ -1,8 +1,8 @@
 //! The HTTP side: an accept loop that can drop a connection on purpose (fault injection),
 //! and the router: `/health`, the `/__mock/` control routes, the `/v1` API behind its
 //! pipeline, the envelope 404 for anything else. Around every request, whatever matched:
-//! the CORS preflight, CORS headers, rate-limit headers where the route set none, and the
-//! request log.
+//! the CORS preflight, the `X-Request-Id`, CORS headers, rate-limit headers where the route
+//! set none, and the request log.
 
 use crate::conn::{ConnKill, DropConnection, InjectedFault, OriginalPath};
 use crate::http::{self, header, Resp};
@@ -83,6 +83,7 @@ fn canonical<B>(req: &mut hyper::Request<B>) {
 
 async fn around(State(mock): State<Arc<Mock>>, Extension(OriginalPath(path)): Extension<OriginalPath>, req: Request, next: Next) -> Resp {
     let started = Instant::now();
+    let request_id = mock.request_id();
     let method = req.method().clone();
     let origin = header(req.headers(), "origin");
     let mut response = if method == Method::OPTIONS {
@@ -93,10 +94,11 @@ async fn around(State(mock): State<Arc<Mock>>, Extension(OriginalPath(path)): Ex
     if !response.headers().contains_key("x-ratelimit-limit") {
         http::rate_headers(&mut response, &http::anonymous_admission());
     }
+    http::set(&mut response, "x-request-id", &request_id);
     http::cors(&mut response, &mock.config.cors_origins, origin.as_deref());
     if let Some(log) = &mock.request_log {
         let fault = response.extensions().get::<InjectedFault>().map(|f| f.0.as_str());
-        log.record(method.as_str(), &path, response.status().as_u16(), started.elapsed(), fault);
+        log.record(&request_id, method.as_str(), &path, response.status().as_u16(), started.elapsed(), fault);
     }
     if let Some(DropConnection(kill)) = response.extensions_mut().remove::<DropConnection>() {
         if let Some(ConnKill(kill)) = kill {
