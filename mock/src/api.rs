@@ -1,193 +1,144 @@
-//! The Capx routes of seeds 000 and 004, on one account's data. Everything here is
-//! synchronous: one lock of the account's data per request, credits checked and charged
-//! under it.
+//! The Capx routes of seeds 000 and 004, under `/v1` (behind `pipeline::admit`). Each
+//! handler hands its route to `Call::run`: one lock of the account's data per request,
+//! credits checked and charged under it. An unknown route or method goes the same way, so
+//! it is a 404 in the envelope after the same checks as any call.
 
-use crate::pagination::{self, Page};
-use crate::state::{lock, Account, Agent, Company, Data, Mock, AGENT_ROLES};
-use crate::tasks;
-use crate::time::{now_ms, rfc3339};
-use serde_json::{json, Value};
+use crate::call::{Call, Caller};
+use crate::companies::{self, company};
+use crate::faults::Fault;
+use crate::http::{self, header, Resp};
+use crate::outcome::{err, not_found, Reply};
+use crate::pagination;
+use crate::query::Params;
+use crate::state::Mock;
+use crate::{sse, tasks};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::http::request::Parts;
+use axum::http::{Method, Uri};
+use axum::routing::{get, post};
+use axum::{Extension, Router};
+use serde::de::DeserializeOwned;
+use serde_json::json;
+use std::sync::Arc;
 
-const GOVERNANCE: [&str; 2] = ["autonomous", "human_in_loop"];
-
-pub enum Outcome {
-    Ok { status: u16, data: Value, page: Option<(Option<String>, bool)>, credits_used: i64, credits_remaining: i64 },
-    Err { status: u16, code: &'static str, message: String },
+pub fn router() -> Router<Arc<Mock>> {
+    Router::new()
+        .route("/companies", get(list_companies).post(create_company))
+        .route("/companies/{id}", get(get_company))
+        .route("/companies/{id}/pause", post(pause))
+        .route("/companies/{id}/resume", post(resume))
+        .route("/companies/{id}/agents", get(list_agents))
+        .route("/companies/{id}/tasks", get(list_tasks).post(create_task))
+        .route("/companies/{id}/tasks/{task}", get(get_task).patch(update_task))
+        .route("/companies/{id}/tasks/{task}/approve", post(approve))
+        .route("/companies/{id}/tasks/{task}/reject", post(reject))
+        .route("/companies/{id}/activity", get(activity))
+        .fallback(no_route)
+        .method_not_allowed_fallback(no_route)
 }
 
-pub fn err(status: u16, code: &'static str, message: impl Into<String>) -> Outcome {
-    Outcome::Err { status, code, message: message.into() }
-}
+/// Path parameters, percent-decoded. One that does not decode to UTF-8 names nothing: a 404
+/// in the envelope, not axum's plain-text 400.
+struct Ids<T>(T);
 
-pub fn not_found(what: &str) -> Outcome {
-    err(404, "not_found", format!("{what} does not exist"))
-}
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Ids<T> {
+    type Rejection = Resp;
 
-pub fn invalid(message: impl Into<String>) -> Outcome {
-    err(422, "validation_error", message)
-}
-
-/// The request as the routes see it.
-pub struct Call<'a> {
-    pub method: &'a str,
-    pub segments: Vec<&'a str>,
-    pub query: Vec<(String, String)>,
-    pub body: Option<Value>,
-}
-
-impl Call<'_> {
-    pub fn param(&self, key: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
-    }
-    pub fn field(&self, key: &str) -> Option<&Value> {
-        self.body.as_ref()?.get(key).filter(|v| !v.is_null())
-    }
-    /// An optional string field: absent or null is `None`, any other type a 422.
-    pub fn string(&self, key: &str) -> Result<Option<String>, Outcome> {
-        match self.field(key) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(invalid(format!("{key} must be a string"))),
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Resp> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(ids)) => Ok(Ids(ids)),
+            Err(rejection) => Err(http::error(404, "not_found", &rejection.body_text())),
         }
     }
-    pub fn page_params(&self, kind: &str) -> Result<(usize, u64), Outcome> {
-        pagination::params(self.param("limit"), self.param("cursor"), kind)
-    }
 }
 
-/// Seed 004: creating a task costs 2 credits, every other call 1.
-pub fn cost(method: &str, segments: &[&str]) -> i64 {
-    match (method, segments) {
-        ("POST", ["companies", _, "tasks"]) => 2,
-        _ => 1,
-    }
-}
-
-/// When the balance cannot pay for a call, it is refused and nothing changes.
-pub fn insufficient(price: i64, balance: i64) -> Outcome {
-    err(403, "forbidden", format!("Insufficient credits: this request costs {price} and {} remain", balance.max(0)))
-}
-
-/// Runs one API call. Credits are checked before anything changes and charged only on
-/// success. `Err` is a call refused for want of credits: it never ran, so an
-/// `Idempotency-Key` does not keep it and a retry after a top-up executes.
-pub fn execute(mock: &Mock, account: &Account, call: &Call) -> Result<Outcome, Outcome> {
-    let mut data = lock(&account.data);
-    let price = cost(call.method, &call.segments);
-    if data.credits < price {
-        return Err(insufficient(price, data.credits));
-    }
-    Ok(match route(mock, account, &mut data, call) {
-        Ok(Reply { status, data: value, page }) => {
-            data.credits -= price;
-            mock.mark_dirty();
-            Outcome::Ok { status, data: value, page, credits_used: price, credits_remaining: data.credits }
-        }
-        Err(outcome) => outcome,
+async fn list_companies(Query(query): Query<Params>, call: Call) -> Resp {
+    call.run(|_, _, d, _| {
+        let (limit, after) = query.page("c")?;
+        Ok(pagination::page(d.companies.iter().map(|c| (c.seq, c.json())), limit, after, "c").into())
     })
+    .await
 }
 
-pub struct Reply {
-    status: u16,
-    data: Value,
-    page: Option<(Option<String>, bool)>,
+async fn create_company(call: Call) -> Resp {
+    call.run(companies::create).await
 }
 
-impl Reply {
-    pub fn ok(data: Value) -> Self {
-        Self { status: 200, data, page: None }
+async fn get_company(Ids(id): Ids<String>, call: Call) -> Resp {
+    call.run(|_, _, d, _| Ok(Reply::ok(company(d, &id)?.json()))).await
+}
+
+async fn pause(Ids(id): Ids<String>, call: Call) -> Resp {
+    call.run(|mock, account, d, _| companies::pause_or_resume(mock, account, d, &id, true)).await
+}
+
+async fn resume(Ids(id): Ids<String>, call: Call) -> Resp {
+    call.run(|mock, account, d, _| companies::pause_or_resume(mock, account, d, &id, false)).await
+}
+
+async fn list_agents(Ids(id): Ids<String>, Query(query): Query<Params>, call: Call) -> Resp {
+    call.run(|_, _, d, _| {
+        let (limit, after) = query.page("a")?;
+        let c = company(d, &id)?;
+        let agents = c.agents.iter().zip(1..).map(|(a, seq)| (seq, json!({"id": a.id, "role": a.role, "company_id": c.id})));
+        Ok(pagination::page(agents, limit, after, "a").into())
+    })
+    .await
+}
+
+async fn list_tasks(Ids(id): Ids<String>, Query(query): Query<Params>, call: Call) -> Resp {
+    call.run(|_, _, d, _| tasks::list(d, &id, &query)).await
+}
+
+async fn create_task(Ids(id): Ids<String>, call: Call) -> Resp {
+    call.run_costing(tasks::CREATE_COST, |mock, account, d, input| tasks::create(mock, account, d, &id, input)).await
+}
+
+async fn get_task(Ids((id, task)): Ids<(String, String)>, call: Call) -> Resp {
+    call.run(|_, _, d, _| {
+        company(d, &id)?;
+        Ok(Reply::ok(d.task(&id, &task).ok_or_else(|| not_found("task"))?.json()))
+    })
+    .await
+}
+
+async fn update_task(Ids((id, task)): Ids<(String, String)>, call: Call) -> Resp {
+    call.run(|_, _, d, input| tasks::update(d, &id, &task, input)).await
+}
+
+async fn approve(Ids((id, task)): Ids<(String, String)>, call: Call) -> Resp {
+    call.run(|mock, account, d, input| tasks::decide(mock, account, d, &id, &task, true, input)).await
+}
+
+async fn reject(Ids((id, task)): Ids<(String, String)>, call: Call) -> Resp {
+    call.run(|mock, account, d, input| tasks::decide(mock, account, d, &id, &task, false, input)).await
+}
+
+/// The activity: the event stream for `?stream=true` with `Accept: text/event-stream`
+/// (opened before the body is read, and costing its credit at connect), else a JSON list.
+async fn activity(Ids(id): Ids<String>, Query(query): Query<Params>, Extension(caller): Extension<Caller>, req: Request) -> Resp {
+    let headers = req.headers();
+    if query.get("stream") == Some("true") && header(headers, "accept").is_some_and(|a| a.contains("text/event-stream")) {
+        let drop_after = match caller.fault {
+            Some(Fault::SseDrop(n)) => Some(n),
+            _ => None,
+        };
+        let last_id = header(headers, "last-event-id").and_then(|v| v.trim().parse::<u64>().ok());
+        return sse::open(&caller.mock, &caller.account, &id, last_id, drop_after);
     }
-    pub fn created(data: Value) -> Self {
-        Self { status: 201, data, page: None }
-    }
-}
-
-impl From<Page> for Reply {
-    fn from(p: Page) -> Self {
-        Self { status: 200, data: Value::Array(p.items), page: Some((p.cursor, p.has_more)) }
-    }
-}
-
-pub type Routed = Result<Reply, Outcome>;
-
-fn route(mock: &Mock, account: &Account, d: &mut Data, call: &Call) -> Routed {
-    match (call.method, call.segments.as_slice()) {
-        ("GET", ["companies"]) => {
-            let (limit, after) = call.page_params("c")?;
-            Ok(pagination::page(d.companies.iter().map(|c| (c.seq, c.json())), limit, after, "c").into())
-        }
-        ("POST", ["companies"]) => create_company(mock, account, d, call),
-        ("GET", ["companies", id]) => Ok(Reply::ok(company(d, id)?.json())),
-        ("POST", ["companies", id, action @ ("pause" | "resume")]) => pause_or_resume(mock, account, d, id, action),
-        ("GET", ["companies", id, "agents"]) => {
-            let (limit, after) = call.page_params("a")?;
-            let c = company(d, id)?;
-            let agents = c.agents.iter().zip(1..).map(|(a, seq)| (seq, json!({"id": a.id, "role": a.role, "company_id": c.id})));
-            Ok(pagination::page(agents, limit, after, "a").into())
-        }
-        ("GET", ["companies", id, "tasks"]) => tasks::list(d, id, call),
-        ("POST", ["companies", id, "tasks"]) => tasks::create(mock, account, d, id, call),
-        ("GET", ["companies", id, "tasks", task]) => {
-            company(d, id)?;
-            Ok(Reply::ok(d.task(id, task).ok_or_else(|| not_found("task"))?.json()))
-        }
-        ("PATCH", ["companies", id, "tasks", task]) => tasks::update(d, id, task, call),
-        ("POST", ["companies", id, "tasks", task, action @ ("approve" | "reject")]) => tasks::decide(mock, account, d, id, task, action, call),
-        ("GET", ["companies", id, "activity"]) => {
-            company(d, id)?;
-            let (limit, after) = call.page_params("e")?;
-            let events = d.events.iter().filter(|e| e.company_id == *id).map(|e| (e.seq, e.listed()));
-            Ok(pagination::page(events, limit, after, "e").into())
-        }
-        _ => Err(err(404, "not_found", format!("no route for {} /v1/{}", call.method, call.segments.join("/")))),
-    }
-}
-
-pub fn company<'a>(d: &'a Data, id: &str) -> Result<&'a Company, Outcome> {
-    d.company(id).ok_or_else(|| not_found("company"))
-}
-
-fn create_company(mock: &Mock, account: &Account, d: &mut Data, call: &Call) -> Routed {
-    let name = match call.field("name") {
-        Some(Value::String(n)) if !n.trim().is_empty() => n.clone(),
-        Some(Value::String(_)) | None => return Err(invalid("name is required")),
-        Some(_) => return Err(invalid("name must be a string")),
+    let call = match Call::from_request(req, &()).await {
+        Ok(call) => call,
+        Err(refused) => return refused,
     };
-    let mode = match call.field("governance_mode") {
-        None => "autonomous",
-        Some(m) => m
-            .as_str()
-            .filter(|m| GOVERNANCE.contains(m))
-            .ok_or_else(|| invalid("governance_mode must be \"autonomous\" or \"human_in_loop\""))?,
-    };
-    let company = Company {
-        seq: d.companies.last().map_or(1, |c| c.seq + 1),
-        id: mock.new_id("co"),
-        name: name.clone(),
-        status: "running".into(),
-        governance_mode: mode.into(),
-        created_at: rfc3339(now_ms()),
-        agents: AGENT_ROLES.iter().map(|role| Agent { id: mock.new_id("ag"), role: (*role).into() }).collect(),
-        next_agent: 0,
-        total_cost: 0.0,
-        threshold_reached: false,
-    };
-    let body = company.json();
-    let id = company.id.clone();
-    d.companies.push(company);
-    account.emit(d, &id, "company.created", json!({"name": name}), mock);
-    Ok(Reply::created(body))
+    call.run(|_, _, d, _| {
+        company(d, &id)?;
+        let (limit, after) = query.page("e")?;
+        let events = d.events.iter().filter(|e| e.company_id == id).map(|e| (e.seq, e.listed()));
+        Ok(pagination::page(events, limit, after, "e").into())
+    })
+    .await
 }
 
-/// Seed 000's example conflict: pausing an already paused company (or resuming a running one).
-fn pause_or_resume(mock: &Mock, account: &Account, d: &mut Data, id: &str, action: &str) -> Routed {
-    let (from, to) = if action == "pause" { ("running", "paused") } else { ("paused", "running") };
-    let c = d.company_mut(id).ok_or_else(|| not_found("company"))?;
-    if c.status != from {
-        return Err(err(409, "conflict", format!("Company {id} is {}; only a {from} company can be {action}d", c.status)));
-    }
-    c.status = to.to_owned();
-    let body = c.json();
-    account.emit(d, id, "company.status_changed", json!({"status": to, "previous_status": from}), mock);
-    Ok(Reply::ok(body))
+async fn no_route(method: Method, uri: Uri, call: Call) -> Resp {
+    call.run(|_, _, _, _| Err(err(404, "not_found", format!("no route for {method} /v1{}", uri.path())))).await
 }

@@ -211,7 +211,7 @@ impl Config {
         if let Some(kind) = self.fault_kinds.iter().find(|k| Fault::parse(k).is_none()) {
             return Err(format!("--fault-kinds: {}", faults::unknown(kind)));
         }
-        if let Some(secret) = self.webhook_secret.as_deref().filter(|s| !crate::webhooks::valid_secret(s)) {
+        if let Some(secret) = self.webhook_secret.as_deref().filter(|s| !crate::signature::valid_secret(s)) {
             return Err(format!("--webhook-secret {secret:?} is not whsec_ followed by base64"));
         }
         if let Some(url) = self.webhook_url.as_deref().filter(|u| !u.starts_with("http://")) {

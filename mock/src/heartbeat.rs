@@ -2,7 +2,8 @@
 //! the task it started on an earlier beat (completed, or failed at `--fail-rate`), and picks
 //! up its next pending task.
 
-use crate::state::{lock, Account, Mock};
+use crate::locks::lock;
+use crate::state::{Account, Mock};
 use crate::time::{now_ms, rfc3339};
 use serde_json::{json, Value};
 

@@ -1,10 +1,10 @@
-//! Building responses: the envelope, rate-limit and CORS headers.
+//! Reading request headers and building responses: the envelope, rate-limit and CORS headers.
 
-use crate::api::Outcome;
+use crate::outcome::Outcome;
 use crate::limiter::Admission;
 use crate::time::now_secs;
 use axum::body::Body;
-use axum::http::{HeaderName, HeaderValue, Response, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Response, StatusCode};
 use serde_json::{json, Map, Value};
 
 pub type Resp = Response<Body>;
@@ -59,6 +59,11 @@ pub fn error(status: u16, code: &str, message: &str) -> Resp {
     json_text(status, error_body(code, message))
 }
 
+/// A request header as text; `None` when absent or not visible ASCII.
+pub fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
 pub fn set(r: &mut Resp, name: &'static str, value: &str) {
     if let Ok(v) = HeaderValue::from_str(value) {
         r.headers_mut().insert(HeaderName::from_static(name), v);
@@ -85,7 +90,7 @@ pub fn cors(r: &mut Resp, origins: &str, request_origin: Option<&str>) {
     };
     if let Some(origin) = allowed {
         set(r, "access-control-allow-origin", &origin);
-        set(r, "access-control-expose-headers", "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, Idempotent-Replayed");
+        set(r, "access-control-expose-headers", "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, Idempotent-Replayed, X-Request-Id");
         if origin != "*" {
             set(r, "vary", "Origin");
         }

@@ -3,7 +3,7 @@
 //! re-executing; the same key on a different request is a 409 `conflict`. Concurrent
 //! duplicates wait on the key's slot, so exactly one of them executes.
 
-use crate::state::lock;
+use crate::locks::lock;
 use crate::time::now_ms;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -2,18 +2,25 @@
 //! Stripe. Start it in-process with [`start`], or run the `capx-mock` binary.
 
 mod api;
+mod auth;
+mod call;
+mod companies;
 pub mod config;
+mod conn;
 mod control;
 pub mod faults;
 mod heartbeat;
 mod http;
 mod idempotency;
 mod limiter;
+mod locks;
+mod outcome;
 mod pagination;
 mod pipeline;
 mod query;
 mod reqlog;
 mod server;
+mod signature;
 mod snapshot;
 mod sse;
 mod state;
@@ -22,7 +29,7 @@ pub mod time;
 mod webhooks;
 
 pub use config::Config;
-pub use webhooks::sign as sign_webhook;
+pub use signature::sign as sign_webhook;
 
 use state::Mock;
 use std::net::SocketAddr;

@@ -2,7 +2,7 @@
 //! in ascending creation sequence and a cursor means "after this item", so inserts made
 //! while a caller pages only ever add to the end: no page shifts, nothing repeats or is lost.
 
-use crate::api::{err, Outcome};
+use crate::outcome::{err, Outcome, Reply};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{json, Value};
@@ -50,4 +50,10 @@ pub fn page(items: impl Iterator<Item = (u64, Value)>, limit: usize, after: u64,
     let has_more = rest.next().is_some();
     let cursor = if has_more { chosen.last().map(|(seq, _)| encode(kind, *seq)) } else { None };
     Page { items: chosen.into_iter().map(|(_, v)| v).collect(), cursor, has_more }
+}
+
+impl From<Page> for Reply {
+    fn from(p: Page) -> Self {
+        Self { status: 200, data: Value::Array(p.items), page: Some((p.cursor, p.has_more)) }
+    }
 }

@@ -1,70 +1,42 @@
-//! What every `/v1` request goes through, in order: auth (401), the burst and rolling-window
-//! limits (429), fault injection, the activity stream, scope (403), the body (400),
-//! `Idempotency-Key` replay or execution of the route, the faults that strike after the
-//! commit, and the account's request log.
+//! What every `/v1` request goes through before its route, in order: auth (401), the burst
+//! and rolling-window limits (429), fault injection, scope (403); then the route (`api.rs`,
+//! which reads the body and runs the call), the faults that strike after the commit, and
+//! the account's request log.
 
-use crate::api::{self, Call};
+use crate::auth::{authenticate, unauthorized};
+use crate::call::{Caller, Executed};
 use crate::config::Scope;
+use crate::conn::{ConnKill, DropConnection, InjectedFault, OriginalPath};
 use crate::faults::{self, Fault};
-use crate::http::{self, Resp};
-use crate::idempotency::{self, Decision, Fingerprint, Stored};
+use crate::http::{self, header, Resp};
 use crate::limiter::Admission;
-use crate::server::{header, ConnKill, DropConnection, InjectedFault};
-use crate::state::{lock, push_capped, Account, LogEntry, Mock};
+use crate::locks::lock;
+use crate::state::{push_capped, Account, LogEntry, Mock};
 use crate::time::{now_ms, now_secs};
-use crate::{query, sse};
 use axum::body::{to_bytes, Body};
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::HeaderMap;
+use axum::middleware::Next;
 use serde_json::{Map, Value};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-
-const MAX_BODY: usize = 1 << 20;
-
-/// `Bearer capx_sk_(live|test)_<alnum>` (seed 000 "Authentication").
-fn bearer_key(headers: &HeaderMap) -> Result<String, &'static str> {
-    let value = header(headers, "authorization").ok_or("Missing API key: send Authorization: Bearer capx_sk_...")?;
-    let (scheme, key) = value.split_once(' ').ok_or("The Authorization header must be \"Bearer <key>\"")?;
-    if !scheme.eq_ignore_ascii_case("bearer") {
-        return Err("The Authorization header must be \"Bearer <key>\"");
-    }
-    let key = key.trim();
-    let body = key.strip_prefix("capx_sk_live_").or_else(|| key.strip_prefix("capx_sk_test_")).ok_or("Invalid API key")?;
-    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err("Invalid API key");
-    }
-    Ok(key.to_owned())
-}
-
-/// The key's account, or why the request is a 401.
-pub fn authenticate(mock: &Mock, headers: &HeaderMap) -> Result<Arc<Account>, &'static str> {
-    match mock.account(&bearer_key(headers)?) {
-        Some(account) if !account.revoked => Ok(account),
-        Some(_) => Err("This API key has been revoked"),
-        None => Err("Invalid API key"),
-    }
-}
-
-pub fn unauthorized(message: &str) -> Resp {
-    http::error(401, "unauthorized", message)
-}
 
 fn is_mutation(method: &str) -> bool {
     matches!(method, "POST" | "PATCH" | "PUT" | "DELETE")
 }
 
-pub async fn api(mock: &Arc<Mock>, req: Request) -> Resp {
-    let account = match authenticate(mock, req.headers()) {
+/// The middleware in front of every `/v1` route (and of its 404).
+pub async fn admit(State(mock): State<Arc<Mock>>, mut req: Request, next: Next) -> Resp {
+    let account = match authenticate(&mock, req.headers()) {
         Ok(a) => a,
         Err(message) => return unauthorized(message),
     };
     let method = req.method().as_str().to_owned();
-    let path = req.uri().path().to_owned();
+    let path = req.extensions().get::<OriginalPath>().map_or_else(|| req.uri().path().to_owned(), |p| p.0.clone());
     let query = req.uri().query().unwrap_or_default().to_owned();
-    let headers = req.headers().clone();
+    let headers = req.headers();
     let kill = req.extensions().get::<ConnKill>().cloned();
-    let mut entry = log_entry(&account, &method, &path, &query, &headers);
+    let mut entry = log_entry(&account, &method, &path, &query, headers);
     let plan = account.plan;
 
     let Some(_in_flight) = account.in_flight.enter(plan.burst) else {
@@ -81,7 +53,7 @@ pub async fn api(mock: &Arc<Mock>, req: Request) -> Resp {
         r
     };
 
-    let fault = match choose_fault(mock, &account, &headers, &method, &path) {
+    let fault = match choose_fault(&mock, &account, headers, &method, &path) {
         Ok(f) => f,
         Err(message) => return finish(&account, entry, with_rate(http::error(400, "invalid_request", &message))),
     };
@@ -104,59 +76,15 @@ pub async fn api(mock: &Arc<Mock>, req: Request) -> Resp {
         None => {}
     }
 
-    let segments: Vec<&str> = path.trim_start_matches("/v1").split('/').filter(|s| !s.is_empty()).collect();
-    let pairs = query::parse(&query);
-    if let (["companies", company_id, "activity"], "GET") = (segments.as_slice(), method.as_str()) {
-        let wants_stream = pairs.iter().any(|(k, v)| k == "stream" && v == "true")
-            && header(&headers, "accept").is_some_and(|a| a.contains("text/event-stream"));
-        if wants_stream {
-            let drop_after = match fault {
-                Some(Fault::SseDrop(n)) => Some(n),
-                _ => None,
-            };
-            let last_id = header(&headers, "last-event-id").and_then(|v| v.trim().parse::<u64>().ok());
-            return finish(&account, entry, with_rate(sse::open(mock, &account, company_id, last_id, drop_after)));
-        }
-    }
-
     if is_mutation(&method) && account.scope == Scope::ReadOnly {
         return finish(&account, entry, with_rate(http::error(403, "forbidden", "This API key is read-only: it cannot make changes")));
     }
-    let body = match read_json(req.into_body()).await {
-        Ok(b) => b,
-        Err(message) => return finish(&account, entry, with_rate(http::error(400, "invalid_request", &message))),
-    };
-
-    let fingerprint = Fingerprint { method: method.clone(), path: path.clone(), query: query.clone(), body: body.clone() };
-    let call = Call { method: &method, segments, query: pairs, body };
-    let (status, text, replayed) = match entry.idempotency_key.clone() {
-        Some(key) => {
-            let ttl_ms = u64::try_from(mock.config.idempotency_ttl.as_millis()).unwrap_or(u64::MAX);
-            let slot = account.idempotency.slot(&key, ttl_ms);
-            // Concurrent duplicates queue here; the first executes, the rest replay.
-            let mut stored = slot.lock().await;
-            match idempotency::decide(&stored, &fingerprint, ttl_ms) {
-                Decision::Replay { status, body } => (status, body, true),
-                Decision::Conflict => {
-                    let message = format!("Idempotency-Key {key:?} was already used with a different request");
-                    (409, http::error_body("conflict", &message), false)
-                }
-                Decision::Execute => {
-                    let result = api::execute(mock, &account, &call);
-                    let executed = result.is_ok();
-                    let (status, text) = http::envelope(result.unwrap_or_else(|refused| refused));
-                    if executed {
-                        *stored = Some(Stored { fingerprint, status, body: text.clone(), at_ms: now_ms() });
-                        mock.mark_dirty();
-                    }
-                    (status, text, false)
-                }
-            }
-        }
-        None => {
-            let (status, text) = http::envelope(api::execute(mock, &account, &call).unwrap_or_else(|refused| refused));
-            (status, text, false)
-        }
+    let idempotency_key = entry.idempotency_key.clone();
+    req.extensions_mut().insert(Caller { mock: mock.clone(), account: account.clone(), fault, idempotency_key });
+    let response = next.run(req).await;
+    // Refused before it ran (a body that is not JSON), or the stream: no commit to strike after.
+    let Some(&Executed { replayed }) = response.extensions().get::<Executed>() else {
+        return finish(&account, entry, with_rate(response));
     };
     entry.replayed = replayed;
     // The figures after this request, which a replay or a slow one may have seen change.
@@ -165,23 +93,22 @@ pub async fn api(mock: &Arc<Mock>, req: Request) -> Resp {
     match fault {
         Some(Fault::DropAfterCommit) => {
             // Committed; the server logs the request, then closes the socket without an answer.
-            let mut r = finish(&account, entry, http::text(status, "application/json", Body::empty()));
+            let mut r = finish(&account, entry, http::text(response.status().as_u16(), "application/json", Body::empty()));
             r.extensions_mut().insert(DropConnection(kill));
             r
         }
         Some(Fault::Truncate) => {
-            let head = hyper::body::Bytes::copy_from_slice(text.as_bytes().get(..text.len() / 2).unwrap_or_default());
+            let status = response.status().as_u16();
+            let text = to_bytes(response.into_body(), usize::MAX).await.unwrap_or_default();
+            let head = text.slice(..text.len() / 2);
             let mut r = http::text(status, "application/json", Body::from_stream(faults::cut_off(head)));
             http::set(&mut r, "content-length", &text.len().to_string());
             http::rate_headers(&mut r, &window);
             finish(&account, entry, r)
         }
         _ => {
-            let mut r = http::json_text(status, text);
+            let mut r = response;
             http::rate_headers(&mut r, &window);
-            if replayed {
-                http::set(&mut r, "idempotent-replayed", "true");
-            }
             finish(&account, entry, r)
         }
     }
@@ -228,19 +155,6 @@ fn random_fault(mock: &Mock) -> Option<String> {
         return None;
     }
     kinds.get((mock.random() * kinds.len() as f64) as usize % kinds.len()).cloned()
-}
-
-/// No body (or only whitespace) is `None`; anything else must be a JSON object.
-async fn read_json(body: Body) -> Result<Option<Value>, String> {
-    let bytes = to_bytes(body, MAX_BODY).await.map_err(|_| "The request body could not be read (at most 1 MiB)".to_owned())?;
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(None);
-    }
-    match serde_json::from_slice::<Value>(&bytes) {
-        Ok(v @ Value::Object(_)) => Ok(Some(v)),
-        Ok(_) => Err("The request body must be a JSON object".into()),
-        Err(e) => Err(format!("Malformed JSON body: {e}")),
-    }
 }
 
 fn limited(window: &Admission, message: &str) -> Resp {

@@ -1,46 +1,39 @@
-//! The query string as `(name, value)` pairs, percent-decoded (`+` is a space).
+//! The query string of a `/v1` call, as axum's `Query` parses it (percent-decoded, `+` a
+//! space): every `(name, value)` pair in order, so that the first of a repeated name wins
+//! and nothing in a query can make the extractor refuse it; the routes judge the values.
 
-pub fn parse(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(k), percent_decode(v))
-        })
-        .collect()
-}
+use crate::outcome::Outcome;
+use crate::pagination;
+use serde::Deserialize;
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let hex = |j: usize| bytes.get(j).and_then(|c| (*c as char).to_digit(16));
-        match (b, hex(i + 1), hex(i + 2)) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (b'+', _, _) => {
-                out.push(b' ');
-                i += 1;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
+#[derive(Deserialize)]
+#[serde(transparent)]
+pub struct Params(Vec<(String, String)>);
+
+impl Params {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
-    String::from_utf8_lossy(&out).into_owned()
+
+    /// `limit` and `cursor` for a list of kind `kind` (a 400 when they are not valid).
+    pub fn page(&self, kind: &str) -> Result<(usize, u64), Outcome> {
+        pagination::params(self.get("limit"), self.get("cursor"), kind)
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::Params;
+    use axum::extract::Query;
+
     #[test]
-    fn decodes() {
-        let pairs = super::parse("since=2026-05-25T12%3A00%3A00%2B02%3A00&status=in_progress&x&q=a+b&bad=%zz");
-        let want = [("since", "2026-05-25T12:00:00+02:00"), ("status", "in_progress"), ("x", ""), ("q", "a b"), ("bad", "%zz")];
-        assert_eq!(pairs, want.map(|(k, v)| (k.to_owned(), v.to_owned())));
+    fn decodes_in_order_and_the_first_wins() {
+        let uri = "/x?since=2026-05-25T12%3A00%3A00%2B02%3A00&status=in_progress&x&q=a+b&bad=%zz&status=failed".parse().unwrap_or_default();
+        let Ok(Query(params)) = Query::<Params>::try_from_uri(&uri) else { panic!("a query never fails to parse") };
+        let pairs = [("since", "2026-05-25T12:00:00+02:00"), ("status", "in_progress"), ("x", ""), ("q", "a b"), ("bad", "%zz")];
+        for (k, v) in pairs {
+            assert_eq!(params.get(k), Some(v), "{k}");
+        }
+        assert_eq!(params.get("nothing"), None);
     }
 }

@@ -30,11 +30,14 @@ impl RequestLog {
 
     /// `fault` names the fault injected, if any; a `drop_after_commit` line has the status
     /// that was committed and never sent.
-    pub fn record(&self, method: &str, path: &str, status: u16, latency: Duration, fault: Option<&str>) {
+    /// `request_id` is the response's `X-Request-Id`, so that a client's log line can be
+    /// matched to this one.
+    pub fn record(&self, request_id: &str, method: &str, path: &str, status: u16, latency: Duration, fault: Option<&str>) {
         let fault = fault.map(|f| [r#","fault":"#, &quoted(f)].concat()).unwrap_or_default();
         let line = format!(
-            r#"{{"ts":"{}","method":{},"path":{},"status":{status},"ms":{:.3}{fault}}}"#,
+            r#"{{"ts":"{}","request_id":{},"method":{},"path":{},"status":{status},"ms":{:.3}{fault}}}"#,
             rfc3339(now_ms()),
+            quoted(request_id),
             quoted(method),
             quoted(path),
             latency.as_secs_f64() * 1000.0

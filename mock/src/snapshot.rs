@@ -3,7 +3,8 @@
 //! half-written state; loaded at start.
 
 use crate::idempotency::Stored;
-use crate::state::{lock, Data, Mock};
+use crate::locks::lock;
+use crate::state::{Data, Mock};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::io::Write;

@@ -2,7 +2,9 @@
 //! `Last-Event-ID` replays what was missed, a comment keeps idle connections alive.
 
 use crate::http::{self, Resp};
-use crate::state::{lock, Account, Event, Mock};
+use crate::locks::lock;
+use crate::outcome::insufficient;
+use crate::state::{Account, Event, Mock};
 use axum::body::Body;
 use hyper::body::Bytes;
 use std::sync::Arc;
@@ -21,7 +23,7 @@ pub fn open(mock: &Arc<Mock>, account: &Arc<Account>, company_id: &str, last_id:
         }
         // Opening a stream is a call like any other: one credit.
         if d.credits < 1 {
-            let (status, body) = http::envelope(crate::api::insufficient(1, d.credits));
+            let (status, body) = http::envelope(insufficient(1, d.credits));
             return http::json_text(status, body);
         }
         d.credits -= 1;

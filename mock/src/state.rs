@@ -5,13 +5,14 @@
 use crate::config::{Config, Plan, Scope, DEMO_KEY};
 use crate::idempotency;
 use crate::limiter::{InFlight, Limiter};
+use crate::locks::lock;
 use crate::reqlog::RequestLog;
 use crate::time::{now_ms, rfc3339};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::broadcast;
 
 /// Events kept per account for `Last-Event-ID` replay and the JSON activity list.
@@ -20,12 +21,6 @@ pub const AGENT_ROLES: [&str; 3] = ["researcher", "writer", "analyst"];
 /// Entries kept in each account's request and webhook-delivery logs (the latest ones), so a
 /// load test cannot grow them without bound.
 pub const LOG_LIMIT: usize = 10_000;
-
-/// A poisoned lock only means another request panicked mid-update; the data is still the
-/// best there is, and the mock must keep answering.
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Agent {
@@ -251,6 +246,7 @@ pub struct Mock {
     pub config: Config,
     accounts: RwLock<HashMap<String, Arc<Account>>>,
     pub(crate) id_seq: AtomicU64,
+    request_seq: AtomicU64,
     dirty: AtomicBool,
     rng: Mutex<u64>,
     pub(crate) webhooks: Option<tokio::sync::mpsc::UnboundedSender<(String, Arc<Event>)>>,
@@ -265,6 +261,7 @@ impl Mock {
             config,
             accounts: RwLock::default(),
             id_seq: AtomicU64::new(0),
+            request_seq: AtomicU64::new(0),
             dirty: AtomicBool::new(false),
             rng: Mutex::new(seed | 1),
             webhooks,
@@ -315,10 +312,13 @@ impl Mock {
     /// Opaque-looking ids from one counter for the whole mock, so an id never names
     /// something in two accounts.
     pub fn new_id(&self, prefix: &str) -> String {
-        let n = self.id_seq.fetch_add(1, Ordering::Relaxed) + 1;
-        // A bijective scramble of the counter: ids look random but never collide.
-        let mixed = (n.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x5bd1_e995) & 0xFFFF_FFFF_FFFF;
-        format!("{prefix}_{}", base36(mixed))
+        opaque(prefix, self.id_seq.fetch_add(1, Ordering::Relaxed) + 1)
+    }
+
+    /// The `X-Request-Id` of the next request, unique for the life of the process. A counter
+    /// of its own: requests do not move the ids of what they create.
+    pub fn request_id(&self) -> String {
+        opaque("req", self.request_seq.fetch_add(1, Ordering::Relaxed) + 1)
     }
 
     /// xorshift64*: deterministic for a given `--seed`.
@@ -353,6 +353,12 @@ impl Mock {
         lock(&account.deliveries).clear();
         self.mark_dirty();
     }
+}
+
+/// `prefix_` and a bijective scramble of `n`: ids look random but never collide.
+fn opaque(prefix: &str, n: u64) -> String {
+    let mixed = (n.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x5bd1_e995) & 0xFFFF_FFFF_FFFF;
+    format!("{prefix}_{}", base36(mixed))
 }
 
 pub fn base36(mut n: u64) -> String {

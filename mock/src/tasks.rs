@@ -1,8 +1,11 @@
 //! Seed 004, the Tasks API: create (auto-assigning an agent, gated under `human_in_loop`),
 //! list with its filters, update, approve and reject.
 
-use crate::api::{company, err, invalid, not_found, Call, Outcome, Reply, Routed};
+use crate::call::Fields;
+use crate::companies::company;
+use crate::outcome::{err, invalid, not_found, Outcome, Reply, Routed};
 use crate::pagination;
+use crate::query::Params;
 use crate::state::{Account, Data, Mock, Task};
 use crate::time::{now_ms, parse_iso8601, rfc3339};
 use serde_json::{json, Map, Value};
@@ -10,17 +13,19 @@ use serde_json::{json, Map, Value};
 pub const STATUSES: [&str; 6] = ["pending", "pending_approval", "in_progress", "completed", "rejected", "failed"];
 pub const PRIORITIES: [&str; 4] = ["low", "medium", "high", "critical"];
 const TERMINAL: [&str; 3] = ["completed", "rejected", "failed"];
+/// Seed 004: creating a task costs 2 credits, every other call 1.
+pub const CREATE_COST: i64 = 2;
 
-fn priority(call: &Call) -> Result<Option<String>, Outcome> {
-    let p = call.string("priority")?;
+fn priority(input: &Fields) -> Result<Option<String>, Outcome> {
+    let p = input.string("priority")?;
     if p.as_deref().is_some_and(|p| !PRIORITIES.contains(&p)) {
         return Err(invalid("priority must be one of low, medium, high, critical"));
     }
     Ok(p)
 }
 
-fn metadata(call: &Call) -> Result<Option<Value>, Outcome> {
-    match call.field("metadata") {
+fn metadata(input: &Fields) -> Result<Option<Value>, Outcome> {
+    match input.field("metadata") {
         None => Ok(None),
         Some(m @ Value::Object(_)) => Ok(Some(m.clone())),
         Some(_) => Err(invalid("metadata must be an object")),
@@ -28,8 +33,8 @@ fn metadata(call: &Call) -> Result<Option<Value>, Outcome> {
 }
 
 /// `title` as create requires it and update allows it: a non-empty string.
-fn title(call: &Call, required: bool) -> Result<Option<String>, Outcome> {
-    match call.field("title") {
+fn title(input: &Fields, required: bool) -> Result<Option<String>, Outcome> {
+    match input.field("title") {
         Some(Value::String(t)) if !t.trim().is_empty() => Ok(Some(t.clone())),
         Some(Value::String(_)) => Err(invalid("title must not be empty")),
         None if required => Err(invalid("title is required")),
@@ -38,12 +43,12 @@ fn title(call: &Call, required: bool) -> Result<Option<String>, Outcome> {
     }
 }
 
-pub fn create(mock: &Mock, account: &Account, d: &mut Data, company_id: &str, call: &Call) -> Routed {
-    let title = title(call, true)?;
-    let description = call.string("description")?;
-    let priority = priority(call)?.unwrap_or_else(|| "medium".into());
-    let metadata = metadata(call)?.unwrap_or_else(|| json!({}));
-    let agent_id = call.string("agent_id")?;
+pub fn create(mock: &Mock, account: &Account, d: &mut Data, company_id: &str, input: &Fields) -> Routed {
+    let title = title(input, true)?;
+    let description = input.string("description")?;
+    let priority = priority(input)?.unwrap_or_else(|| "medium".into());
+    let metadata = metadata(input)?.unwrap_or_else(|| json!({}));
+    let agent_id = input.string("agent_id")?;
     let c = d.company_mut(company_id).ok_or_else(|| not_found("company"))?;
     let agent_id = match agent_id {
         Some(a) if c.agents.iter().any(|x| x.id == a) => a,
@@ -75,23 +80,23 @@ pub fn create(mock: &Mock, account: &Account, d: &mut Data, company_id: &str, ca
     Ok(Reply::created(body))
 }
 
-fn one_of(call: &Call, key: &str, allowed: &[&str]) -> Result<Option<String>, Outcome> {
-    match call.param(key) {
+fn one_of(query: &Params, key: &str, allowed: &[&str]) -> Result<Option<String>, Outcome> {
+    match query.get(key) {
         Some(v) if !allowed.contains(&v) => Err(err(400, "invalid_request", format!("{key} must be one of {}", allowed.join(", ")))),
         v => Ok(v.map(str::to_owned)),
     }
 }
 
-pub fn list(d: &Data, company_id: &str, call: &Call) -> Routed {
+pub fn list(d: &Data, company_id: &str, query: &Params) -> Routed {
     company(d, company_id)?;
-    let (limit, after) = call.page_params("t")?;
-    let status = one_of(call, "status", &STATUSES)?;
-    let priority = one_of(call, "priority", &PRIORITIES)?;
-    let since = match call.param("since") {
+    let (limit, after) = query.page("t")?;
+    let status = one_of(query, "status", &STATUSES)?;
+    let priority = one_of(query, "priority", &PRIORITIES)?;
+    let since = match query.get("since") {
         None => None,
         Some(s) => Some(parse_iso8601(s).ok_or_else(|| err(400, "invalid_request", "since must be an ISO 8601 timestamp"))?),
     };
-    let agent = call.param("agent_id");
+    let agent = query.get("agent_id");
     let items = d.tasks.iter().filter(|t| {
         t.get("company_id") == company_id
             && status.as_deref().is_none_or(|s| t.get("status") == s)
@@ -104,12 +109,12 @@ pub fn list(d: &Data, company_id: &str, call: &Call) -> Routed {
     Ok(pagination::page(items.map(|t| (t.seq, t.summary())), limit, after, "t").into())
 }
 
-pub fn update(d: &mut Data, company_id: &str, task_id: &str, call: &Call) -> Routed {
+pub fn update(d: &mut Data, company_id: &str, task_id: &str, input: &Fields) -> Routed {
     company(d, company_id)?;
-    let title = title(call, false)?;
-    let description = call.string("description")?;
-    let priority = priority(call)?;
-    let metadata = metadata(call)?;
+    let title = title(input, false)?;
+    let description = input.string("description")?;
+    let priority = priority(input)?;
+    let metadata = metadata(input)?;
     let t = d.task_mut(company_id, task_id).ok_or_else(|| not_found("task"))?;
     if TERMINAL.contains(&t.get("status")) {
         return Err(err(409, "conflict", format!("Task {task_id} is {} and can no longer be updated", t.get("status"))));
@@ -132,10 +137,9 @@ pub fn update(d: &mut Data, company_id: &str, task_id: &str, call: &Call) -> Rou
 
 /// Approve or reject, only from `pending_approval`; a rejection is logged in the activity
 /// feed with its reason, as seed 004 says.
-pub fn decide(mock: &Mock, account: &Account, d: &mut Data, company_id: &str, task_id: &str, action: &str, call: &Call) -> Routed {
+pub fn decide(mock: &Mock, account: &Account, d: &mut Data, company_id: &str, task_id: &str, approve: bool, input: &Fields) -> Routed {
     company(d, company_id)?;
-    let approve = action == "approve";
-    let note = call.string(if approve { "comment" } else { "reason" })?;
+    let note = input.string(if approve { "comment" } else { "reason" })?;
     let t = d.task_mut(company_id, task_id).ok_or_else(|| not_found("task"))?;
     if t.get("status") != "pending_approval" {
         return Err(err(409, "conflict", format!("Task {task_id} is {}; only a pending_approval task can be {}", t.get("status"), if approve { "approved" } else { "rejected" })));

@@ -1,32 +1,19 @@
-//! Signed webhook delivery (Standard Webhooks, as DESIGN.md specifies), retried with
+//! Webhook delivery: every event POSTed, signed (`signature.rs`), and retried with
 //! exponential backoff under the same `webhook-id`.
 
+use crate::signature::sign;
 use crate::state::{push_capped, Event, Mock};
 use crate::time::{now_ms, now_secs};
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
-use hmac::{Hmac, Mac};
 use http_body_util::Full;
 use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde_json::json;
-use sha2::Sha256;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// `v1,<base64 HMAC-SHA256(key, "{id}.{timestamp}.{body}")>` (Standard Webhooks, as DESIGN.md
-/// specifies); `None` for a secret that is not base64.
-pub fn sign(secret: &str, msg_id: &str, timestamp: u64, body: &[u8]) -> Option<String> {
-    let key = STANDARD.decode(secret.strip_prefix("whsec_").unwrap_or(secret)).ok()?;
-    let mut mac = Hmac::<Sha256>::new_from_slice(&key).ok()?;
-    mac.update(format!("{msg_id}.{timestamp}.").as_bytes());
-    mac.update(body);
-    Some(format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes())))
-}
 
 pub async fn run(mock: Arc<Mock>, mut rx: UnboundedReceiver<(String, Arc<Event>)>) {
     let (Some(url), Some(secret)) = (mock.config.webhook_url.clone(), mock.config.webhook_secret.clone()) else { return };
@@ -79,21 +66,5 @@ async fn deliver(
         }
         tokio::time::sleep(backoff).await;
         backoff *= 2;
-    }
-}
-
-/// What `--webhook-secret` must look like: `whsec_` and base64 key bytes.
-pub fn valid_secret(secret: &str) -> bool {
-    secret.strip_prefix("whsec_").and_then(|b| STANDARD.decode(b).ok()).is_some_and(|k| !k.is_empty())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_published_vector() {
-        let sig = sign("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, br#"{"test": 2432232314}"#);
-        assert_eq!(sig.as_deref(), Some("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="));
     }
 }

@@ -103,12 +103,14 @@ async fn open_keys_from_the_env() {
 async fn structured_request_log_on_stderr() {
     let mock = spawn(&[], &[]).await;
     let c = mock.client("capx_sk_test_demo");
-    c.get("/v1/companies").await;
-    c.post("/v1/companies", "{bad").await;
-    raw(mock.addr, "GET", "/health", &[], None).await.unwrap();
-    raw(mock.addr, "GET", "/v1/companies?limit=5", &[], None).await.unwrap();
     let auth = ("Authorization", "Bearer capx_sk_test_demo");
-    raw(mock.addr, "GET", "/v1/companies", &[auth, ("X-Capx-Mock-Fault", "500")], None).await.unwrap();
+    let answered = [
+        c.get("/v1/companies").await,
+        c.post("/v1/companies", "{bad").await,
+        raw(mock.addr, "GET", "/health", &[], None).await.unwrap(),
+        raw(mock.addr, "GET", "/v1/companies?limit=5", &[], None).await.unwrap(),
+        raw(mock.addr, "GET", "/v1/companies", &[auth, ("X-Capx-Mock-Fault", "500")], None).await.unwrap(),
+    ];
     let create = [auth, ("X-Capx-Mock-Fault", "drop_after_commit"), ("Content-Type", "application/json")];
     assert!(raw(mock.addr, "POST", "/v1/companies", &create, Some(r#"{"name":"Dropped"}"#)).await.is_none(), "no answer");
     // The log is written by a background thread: read it as it comes.
@@ -135,9 +137,14 @@ async fn structured_request_log_on_stderr() {
     assert_eq!(seen, want.map(|(m, p, s)| (m.to_owned(), p.to_owned(), s)), "{err}");
     let faults: Vec<Option<&str>> = lines.iter().map(|l| l.get("fault").map(|f| f.as_str().unwrap())).collect();
     assert_eq!(faults, [None, None, None, None, Some("500"), Some("drop_after_commit")], "a dropped request is logged too: {err}");
+    // Each line names the X-Request-Id its response carried (the dropped one had none to carry).
+    let logged: Vec<&str> = lines.iter().map(|l| l["request_id"].as_str().unwrap()).collect();
+    let sent: Vec<&str> = answered.iter().map(|r| r.header("x-request-id").unwrap()).collect();
+    assert_eq!(logged[..5], sent, "{err}");
+    assert!(logged[5].starts_with("req_") && !sent.contains(&logged[5]), "{err}");
     for l in &lines {
         let keys: Vec<&String> = l.as_object().unwrap().keys().filter(|k| *k != "fault").collect();
-        assert_eq!(keys, ["ts", "method", "path", "status", "ms"]);
+        assert_eq!(keys, ["ts", "request_id", "method", "path", "status", "ms"]);
         assert!(l["ms"].as_f64().unwrap() >= 0.0 && l["ts"].as_str().unwrap().ends_with('Z'));
     }
     assert!(!err.contains("capx_sk_test_demo"), "the key is never logged");
@@ -245,7 +252,7 @@ async fn cors_for_browser_tests() {
     let any = c.call("GET", "/v1/companies", None, &[("Origin", "http://localhost:5173")]).await;
     assert_eq!(any.header("access-control-allow-origin"), Some("*"), "the default allows any origin");
     let exposed = any.header("access-control-expose-headers").unwrap();
-    for h in ["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "Idempotent-Replayed"] {
+    for h in ["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "Idempotent-Replayed", "X-Request-Id"] {
         assert!(exposed.contains(h), "{h} readable from a page");
     }
     open.shutdown().await;
