@@ -27,7 +27,8 @@ step() {
 scripts/setup.sh --browser > /dev/null || exit 1
 
 step "cargo test (core, capx-mock)" cargo test --release --workspace
-step "clippy (native, wasm32, wasm32 browser build)" bash -c 'cargo clippy --release --workspace --all-targets -- -D warnings &&
+step "clippy (native, wasm32, wasm32 browser build), no import cycles" bash -c 'node scripts/import-cycles.mjs src > /dev/null && node scripts/import-cycles.mjs mock/src > /dev/null &&
+  cargo clippy --release --workspace --all-targets -- -D warnings &&
   cargo clippy --release --lib --target wasm32-unknown-unknown -- -D warnings &&
   cargo clippy --release --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings'
 scripts/build.sh || exit 1
