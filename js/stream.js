@@ -57,7 +57,7 @@ const isObject = (value) => value !== null && typeof value === "object" && !Arra
 // The stream object `activity()` returns. It exposes the SSE id of the last event it
 // yielded, to resume from later; ids are split only when that is asked for in the middle of
 // a batch.
-export function activityStream(engine, transport, lastEventId, signal) {
+export function activityStream(engine, transport, lastEventId = null, signal) {
   // Aborted by close() and by the caller's signal: it ends a request still waiting for its
   // headers, a reconnection delay or a throttle slot. Only the caller's abort is an error.
   const closer = linkedController(signal);

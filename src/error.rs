@@ -50,15 +50,47 @@ export type CapxErrorCode =
   | "browser_key_exposure" | "invalid_signature"
   | (string & {});
 
-/** Everything the client throws or rejects with. */
+/** A response's headers: a Fetch `Headers` over `fetch`; on Node's own transport (and on a
+ * `CapxError`) an object that reads the same way. */
+export interface ResponseHeaders {
+  get(name: string): string | null;
+  has(name: string): boolean;
+  forEach(callback: (value: string, name: string) => void): void;
+}
+
+/** What a `CapxError` is made with besides its code and message (all optional). */
+export interface CapxErrorOptions {
+  status?: number | null;
+  docs?: string | null;
+  rateLimit?: RateLimit | null;
+  retryable?: boolean;
+  requestId?: string | null;
+  headers?: ResponseHeaders | Record<string, string> | null;
+  cause?: unknown;
+}
+
+/** Everything the client throws or rejects with. Make one yourself to test code that
+ * handles them: `new CapxError("rate_limit_exceeded", "Slow down", { status: 429 })`. */
 export declare class CapxError extends Error {
+  constructor(code: CapxErrorCode, message: string, options?: CapxErrorOptions);
   readonly name: "CapxError";
   readonly code: CapxErrorCode;
   /** The HTTP status, or null when no response arrived. */
   readonly status: number | null;
+  /** The API reference page for this error, e.g. `https://capx.ai/docs/api#errors`. */
   readonly docs: string | null;
   readonly rateLimit: RateLimit | null;
   /** True exactly for connection errors, timeouts, 429 and 5xx. */
   readonly retryable: boolean;
+  /** The response's `X-Request-Id`, or null when no response (or none) arrived. */
+  readonly requestId: string | null;
+  /** The response's headers (anything that looks like a secret key taken out), or null when
+   * no response arrived. */
+  readonly headers: ResponseHeaders | null;
+  /** For a connection error, the runtime's own error. */
+  readonly cause?: unknown;
 }
+
+/** Unwraps a raw HTTP response; `T` is what you know `data` to be. */
+export function parseEnvelope<T = unknown>(status: number, bodyText: string, headers?: Headers | Record<string, string> | null): ApiResult<T>;
 "#;

@@ -4,6 +4,37 @@
 #![allow(dead_code)]
 
 use tsify::Tsify;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const RESPONSE_TS: &str = r#"
+/** What every call resolves to: the unwrapped envelope (`ApiResult`), and what the HTTP
+ * response said besides, as openai-node's `.withResponse()` gives it. */
+export interface ApiResponse<T> extends ApiResult<T> {
+  readonly headers: ResponseHeaders;
+  /** The response's `X-Request-Id`: quote it to match a server log line. */
+  readonly requestId: string | null;
+  /** True when the server answered a repeated `Idempotency-Key` from what it stored
+   * (`Idempotent-Replayed: true`): the work was done once, by an earlier attempt. */
+  readonly idempotentReplayed: boolean;
+}
+
+/** One page of a list (https://capx.ai/docs/api#pagination), as openai-node's pages: the
+ * `ApiResponse`, and the way on. */
+export interface Page<T> extends ApiResponse<T[]>, AsyncIterable<T> {
+  /** Whether another page follows this one. */
+  hasNextPage(): boolean;
+  /** The next page, with the same filters and options; rejects with `invalid_request` when
+   * there is none. Asking twice gives the same page. */
+  nextPage(): Promise<Page<T>>;
+}
+
+export interface Capx {
+  /** Any other endpoint, with the same envelope, retries and idempotency. `path` is relative
+   * to `baseUrl` (`/companies`, not `/v1/companies`); `T` is what you know `data` to be. */
+  request<T = unknown>(method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", path: string, options?: RawRequestOptions): Promise<ApiResponse<T>>;
+}
+"#;
 
 #[derive(Tsify)]
 #[serde(rename_all = "camelCase")]
@@ -58,6 +89,11 @@ pub struct RequestOptions {
     pub timeout_ms: Option<u32>,
     #[tsify(optional)]
     pub max_retries: Option<u32>,
+    /// Headers for this call alone, refused as `defaultHeaders` are when the client sets them
+    /// itself (`Authorization`, `Idempotency-Key`, `Accept`, `Content-Type`, `X-Capx-Client`,
+    /// `Last-Event-ID`).
+    #[tsify(optional, type = "Record<string, string>")]
+    pub headers: Option<()>,
 }
 
 #[derive(Tsify)]
@@ -121,6 +157,15 @@ pub struct ActivityOptions {
     /// Aborting closes the connection and ends the iteration with `aborted`.
     #[tsify(optional, type = "AbortSignal")]
     pub signal: Option<()>,
+    /// Per connection attempt, to its headers. Default: the client's.
+    #[tsify(optional)]
+    pub timeout_ms: Option<u32>,
+    /// Failed attempts before a stream that never opened gives up. Default: the client's.
+    #[tsify(optional)]
+    pub max_retries: Option<u32>,
+    /// Headers for this stream's requests, refused as in `RequestOptions`.
+    #[tsify(optional, type = "Record<string, string>")]
+    pub headers: Option<()>,
     /// Replay every event after this SSE id, then continue live.
     #[tsify(optional)]
     pub last_event_id: Option<String>,

@@ -26,7 +26,7 @@ macro_rules! string_union {
 }
 
 string_union!(
-    /// Seed 004, "Task Statuses".
+    /// See https://capx.ai/docs/api#task-statuses.
     TaskStatus { Pending, PendingApproval, InProgress, Completed, Rejected, Failed }
 );
 string_union!(TaskPriority { Low, Medium, High, Critical });
@@ -53,7 +53,7 @@ pub struct TaskOutput {
     pub artifacts: Vec<String>,
 }
 
-/// Seed 004, "Create a Task" and "Get a Task".
+/// See https://capx.ai/docs/api#create-a-task and https://capx.ai/docs/api#get-a-task.
 #[derive(Tsify, Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Task {
     pub id: String,
@@ -107,7 +107,7 @@ pub struct Task {
     pub rejection_reason: Option<Option<String>>,
 }
 
-/// Seed 004, "List Tasks": the items of a task list.
+/// See https://capx.ai/docs/api#list-tasks: the items of a task list.
 #[derive(Tsify, Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct TaskSummary {
     pub id: String,
@@ -121,7 +121,7 @@ pub struct TaskSummary {
     pub created_at: String,
 }
 
-/// Seed 004, "Update a Task": the fields the update answers with.
+/// See https://capx.ai/docs/api#update-a-task: the fields the update answers with.
 #[derive(Tsify, Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct TaskUpdate {
     pub id: String,
@@ -135,7 +135,7 @@ pub struct TaskUpdate {
     pub updated_at: String,
 }
 
-/// Seed 004, "Approve a Task".
+/// See https://capx.ai/docs/api#approve-a-task.
 #[derive(Tsify, Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct TaskApproval {
     pub id: String,
@@ -148,7 +148,7 @@ pub struct TaskApproval {
     pub approval_comment: Option<Option<String>>,
 }
 
-/// Seed 004, "Reject a Task".
+/// See https://capx.ai/docs/api#reject-a-task.
 #[derive(Tsify, Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct TaskRejection {
     pub id: String,
@@ -161,7 +161,7 @@ pub struct TaskRejection {
     pub rejection_reason: Option<Option<String>>,
 }
 
-/// Seed 000, "Response Format" and "Pagination".
+/// See https://capx.ai/docs/api#response-format and https://capx.ai/docs/api#pagination.
 #[derive(Tsify, Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Meta {
     pub credits_used: u64,
@@ -174,7 +174,7 @@ pub struct Meta {
     pub has_more: Option<bool>,
 }
 
-/// Seed 000, "Rate Limits": the `X-RateLimit-*` headers, `reset` in Unix epoch seconds.
+/// See https://capx.ai/docs/api#rate-limits: the `X-RateLimit-*` headers, `reset` in Unix epoch seconds.
 #[derive(Tsify, Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
 pub struct RateLimit {
     pub limit: u64,

@@ -1,4 +1,4 @@
-//! Companies (seed 000 "API Overview"; the mock documents the routes it serves).
+//! Companies (https://capx.ai/docs/api; the mock documents the routes it serves).
 
 use super::js;
 use crate::call::{body_call, get_call, listing, CallOptions};

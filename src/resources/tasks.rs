@@ -1,4 +1,4 @@
-//! Seed 004: the Tasks API.
+//! The Tasks API (https://capx.ai/docs/api#tasks).
 
 use super::js;
 use crate::call::{body_call, get_call, listing};

@@ -33,7 +33,7 @@ export function streamCases({ Capx, CapxError }, { mockOrigin }) {
     ["activity streams live events as typed objects", async () => {
       const { capx, co, control } = await setup();
       const stream = capx.companies.activity(co.id);
-      eq(stream.lastEventId, undefined);
+      eq(stream.lastEventId, null);
       const got = await collect(stream, 2, async () => {
         // Live means no history: create the task only once the stream is connected.
         const connected = async () => (await control("GET", "requests")).requests.some((r) => r.path.endsWith("/activity") && r.status === 200);

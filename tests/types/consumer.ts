@@ -3,6 +3,7 @@ import {
   Capx, CapxError, Webhook, parseEnvelope, isTerminalStatus, canTransition, createEdgeHandler, openActivityFeed,
   type ApiResult, type Task, type TaskSummary, type TaskStatus, type Company, type RequestOptions,
   type ActivityEvent, type UnknownEvent, type WebhookEvent,
+  type ApiResponse, type Page, type CompanyStatus,
 } from "capx";
 
 declare const env: { CAPX_API_KEY: string };
@@ -43,7 +44,12 @@ export async function consumer(): Promise<string[]> {
     if (e.type === "task.completed") titles.push(e.task_id);
     const wide: ActivityEvent | UnknownEvent = event;
     if (wide.type === "company.renamed") titles.push(String(wide.name));
-    const resumeFrom: string | null | undefined = stream.lastEventId;
+    const resumeFrom: string | null = stream.lastEventId;
+    if (e.type === "task.rejected") titles.push(e.task_id, e.reason ?? "");
+    if (e.type === "company.status_changed") {
+      const before: CompanyStatus | (string & {}) | undefined = e.previous_status;
+      titles.push(String(before));
+    }
     titles.push(e.timestamp, String(resumeFrom));
     break;
   }
@@ -78,5 +84,42 @@ export async function consumer(): Promise<string[]> {
   await capx.tasks.get("co_1", "tsk_1", { timeoutMs: "5s" });
   // @ts-expect-error: the method is a union
   await capx.request("TRACE", "/companies");
+
+  // Options on every call, what the response said, pages, generics (issue 16).
+  const headers = { "X-Trace": "t-1" };
+  const page: Page<TaskSummary> = await capx.tasks.list(company.data.id, { limit: 2 }, { headers, timeoutMs: 5_000 });
+  if (page.hasNextPage()) {
+    const next: Page<TaskSummary> = await page.nextPage();
+    for await (const t of next) titles.push(t.title);
+  }
+  const companies: Page<Company> = await capx.companies.list();
+  const asResult: ApiResult<Company[]> = companies;
+  for await (const t of capx.tasks.iterate(company.data.id, { limit: 50 }, { signal: AbortSignal.timeout(1_000), headers })) titles.push(t.id);
+  for await (const c of capx.companies.iterate(undefined, { maxRetries: 0 })) titles.push(c.id);
+  capx.companies.activity(company.data.id, { headers, timeoutMs: 1_000, maxRetries: 1 }).close();
+  const response2: ApiResponse<Task> = await capx.tasks.get(company.data.id, created.data.id, { headers });
+  const requestId: string | null = response2.requestId;
+  const replayed: boolean = response2.idempotentReplayed;
+  const header: string | null = response2.headers.get("x-request-id");
+  titles.push(String(requestId), String(replayed), String(header), String(asResult.status));
+  interface Agent { id: string; name: string }
+  const agents = await capx.request<Agent[]>("GET", `/companies/${company.data.id}/agents`);
+  const agentName: string | undefined = agents.data[0]?.name;
+  // @ts-expect-error: data is Agent[], not a string
+  const notAString: string = agents.data;
+  // @ts-expect-error: without a type argument, data is unknown
+  const unknownData: string = (await capx.request("GET", "/companies")).data.id;
+  const parsed: ApiResult<{ id: string }> = parseEnvelope<{ id: string }>(200, "{}");
+  const parsedId: string = parsed.data.id;
+  // @ts-expect-error: without a type argument, parseEnvelope's data is unknown
+  const unknownParsed: string = parseEnvelope(200, "{}").data.id;
+  const handMade = new CapxError("rate_limit_exceeded", "Slow down", { status: 429, retryable: true, requestId: "req_1", cause: new Error("x") });
+  const fromError: string | null = handMade.requestId;
+  const errorHeader: string | null | undefined = handMade.headers?.get("retry-after");
+  titles.push(String(agentName), notAString, unknownData, parsedId, unknownParsed, String(fromError), String(errorHeader));
+  // @ts-expect-error: header values are strings
+  await capx.companies.list(undefined, { headers: { "X-Count": 1 } });
+  // @ts-expect-error: a CapxError's options are an object
+  new CapxError("conflict", "No", 409);
   return titles;
 }
