@@ -2,7 +2,7 @@
 // `engine` (src/stream.rs) decodes the bytes and decides: which call to open, whether a
 // reply is the stream, whether and when to reconnect, and when the stream has failed.
 
-import { abortedError, Failure, withCause, withReply } from "./errors.js";
+import { abortedError, Failure, redactKeys, withCause, withReply } from "./errors.js";
 import { linkedController, sleep } from "./timers.js";
 import { batchIterator } from "./pages.js";
 
@@ -94,6 +94,8 @@ export function activityStream(engine, transport, lastEventId = null, signal) {
   const connect = async () => {
     const call = engine.connection();
     call.signal = closer.signal;
+    const resume = call.headers?.["Last-Event-ID"];
+    transport.log.write("debug", `activity: connecting, ${resume === undefined ? "no Last-Event-ID" : `Last-Event-ID ${redactKeys(resume)}`}`);
     let reply;
     try {
       reply = await transport.exchange(call, true);

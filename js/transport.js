@@ -7,6 +7,7 @@ import { abortedError, Failure, withCause, withReply } from "./errors.js";
 import { sleep } from "./timers.js";
 import { fetchAttempt } from "./fetch.js";
 import { nodeAttempt } from "./node_http.js";
+import { Log, logged } from "./log.js";
 
 export class Transport {
   constructor(engine, baseUrl, timeoutMs) {
@@ -21,31 +22,49 @@ export class Transport {
     // once per client (the key among them), copied per attempt, never changed.
     this.jsonHeaders = undefined;
     this.streamHeaders = undefined;
-    // The calls waiting for an in-flight slot, when the client has a throttle.
+    // The calls waiting for an in-flight slot, when the client has a throttle (shared by the
+    // clients `withOptions` made for the same key and origin).
     this.waiting = null;
+    this.log = new Log("off");
+  }
+
+  logTo(level, logger) {
+    this.log = new Log(level, logger);
   }
 
   // Resolves to the call's ApiResult, or rejects with its CapxError.
   async send(call) {
+    const log = this.log.level > 0 ? this.log : null;
+    log?.body(logged(call), call.body);
     for (;;) {
+      const started = log === null ? 0 : Date.now();
       let result;
       let reply;
       try {
         reply = await this.exchange(call, false);
+        log?.attempt(call, started, reply.status, reply.header("x-request-id"));
+        log?.body("response", reply.text);
       } catch (e) {
         if (!(e instanceof Failure)) throw e;
+        log?.attempt(call, started, e.code, null);
         // Throws the call's error, or sets call.waitMs.
-        withCause(e, () => this.engine.failed(call, e));
+        try {
+          withCause(e, () => this.engine.failed(call, e));
+        } catch (error) {
+          throw log?.failed(call, error) ?? error;
+        }
       }
       if (reply !== undefined) {
         try {
           result = this.engine.settle(call, reply);
         } catch (e) {
-          throw withReply(e, reply);
+          const error = withReply(e, reply);
+          throw log?.failed(call, error) ?? error;
         }
       }
       if (result !== undefined) return result;
-      if (!(await sleep(call.waitMs, call.signal))) throw abortedError();
+      log?.write("debug", `${logged(call)}: retrying in ${Math.round(call.waitMs)} ms (${reply === undefined ? "no response" : `HTTP ${reply.status}`})`);
+      if (!(await sleep(call.waitMs, call.signal))) throw log?.failed(call, abortedError()) ?? abortedError();
       call.retries++;
     }
   }
@@ -79,6 +98,7 @@ export class Transport {
     for (;;) {
       const wait = this.engine.admit(Date.now());
       if (wait === 0) return;
+      this.log.write("debug", wait === Infinity ? "throttle: waiting for a request in flight to end" : `throttle: waiting ${Math.round(wait)} ms for the rate window`);
       const woken = wait === Infinity ? await waitTurn(this.waiting, signal) : await sleep(wait, signal);
       if (!woken) throw Failure.aborted();
     }

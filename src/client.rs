@@ -9,8 +9,8 @@ use crate::json;
 use crate::options::Bag;
 use crate::platform;
 use crate::resources::{Companies, Tasks};
-use crate::transport::{send, Connection, Transport, Wire, Wiring};
-use crate::types::{ClientOptions, RawRequestOptions};
+use crate::transport::{send, Connection, Transport, Wire};
+use crate::types::{ClientOptions, RawRequestOptions, WithOptions};
 use js_sys::{Promise, Reflect};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -43,10 +43,18 @@ pub struct Capx {
 impl Capx {
     #[wasm_bindgen(constructor)]
     pub fn new(options: Option<Ts<ClientOptions>>) -> Result<Capx, JsValue> {
-        let Connection { transport, wire } = configure(options.map(|o| o.js_value()))?;
-        let tasks = owned_by_client(Tasks::new(wire.clone()).into());
-        let companies = owned_by_client(Companies::new(transport.clone(), wire.clone()).into());
-        Ok(Self { transport, wire, tasks, companies })
+        Ok(Self::over(Connection::open(configure(options.map(|o| o.js_value()), None)?, None)))
+    }
+
+    /// A client like this one with some options changed (openai-node's `withOptions`): the
+    /// same key, fetch and throttle settings; on the same `baseUrl` it shares this client's
+    /// throttle, so that the two together stay under its limits. `defaultHeaders`, when
+    /// given, replace this client's.
+    #[wasm_bindgen(js_name = withOptions)]
+    pub fn with_options(&self, options: Option<Ts<WithOptions>>) -> Result<Capx, JsValue> {
+        let transport = configure(options.map(|o| o.js_value()), Some(&self.transport))?;
+        let queue = (transport.base_url == self.transport.base_url).then(|| Connection::queue(&self.wire));
+        Ok(Self::over(Connection::open(transport, queue)))
     }
 
     #[wasm_bindgen(getter, unchecked_return_type = "Tasks")]
@@ -103,14 +111,74 @@ impl Drop for Capx {
 }
 
 impl Capx {
+    fn over(Connection { transport, wire }: Connection) -> Self {
+        let tasks = owned_by_client(Tasks::new(wire.clone()).into());
+        let companies = owned_by_client(Companies::new(transport.clone(), wire.clone()).into());
+        Self { transport, wire, tasks, companies }
+    }
+
     /// The key stays inside: only the edge proxy shares the transport.
     pub(crate) fn connection(&self) -> (Rc<Transport>, Wire) {
         (self.transport.clone(), self.wire.clone())
     }
 }
 
-fn configure(options: Option<JsValue>) -> Result<Connection, ApiError> {
+/// A client's transport from its options; for `withOptions`, what they leave out comes from
+/// `base`, whose key, fetch and throttle (on the same `baseUrl`, shared) it keeps.
+fn configure(options: Option<JsValue>, base: Option<&Transport>) -> Result<Transport, ApiError> {
     let bag = Bag::new("options", options)?;
+    let base_url = match (bag.string("baseUrl")?, base) {
+        (Some(url), _) => normalize_base_url(&url)?,
+        (None, Some(base)) => base.base_url.clone(),
+        (None, None) => normalize_base_url(&platform::env_var("CAPX_BASE_URL").unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()))?,
+    };
+    let max_retries = bag.integer("maxRetries", 0, 10)?.or(base.map(|b| b.max_retries)).unwrap_or(DEFAULT_MAX_RETRIES);
+    let timeout_ms = bag.integer("timeoutMs", 1, MAX_TIMEOUT_MS)?.map(f64::from).or(base.map(|b| b.timeout_ms)).unwrap_or(DEFAULT_TIMEOUT_MS);
+    let default_headers = match base {
+        Some(base) if !bag.has("defaultHeaders") => base.default_headers.clone(),
+        _ => default_headers(&bag)?,
+    };
+    let (log_level, logger) = match base {
+        Some(base) if !bag.has("logLevel") => (base.log_level, bag.object("logger")?.raw().cloned().unwrap_or_else(|| base.logger.clone())),
+        _ => log_options(&bag)?,
+    };
+    let Some(base) = base else {
+        return configure_new(&bag, Transport {
+            api_key: Secret::new(String::new()),
+            base_url,
+            max_retries,
+            timeout_ms,
+            utf8_headers: platform::headers_are_utf8(),
+            throttle: None,
+            fetch: None,
+            node_http: false,
+            default_headers,
+            log_level,
+            logger,
+        });
+    };
+    let throttle = match &base.throttle {
+        Some(shared) if base_url == base.base_url => Some(shared.clone()),
+        Some(other) => Some(Rc::new(RefCell::new(other.borrow().same_limits()))),
+        None => None,
+    };
+    Ok(Transport {
+        api_key: Secret::new(base.api_key.read().to_owned()),
+        base_url,
+        max_retries,
+        timeout_ms,
+        utf8_headers: base.utf8_headers,
+        throttle,
+        fetch: base.fetch.clone(),
+        node_http: base.node_http,
+        default_headers,
+        log_level,
+        logger,
+    })
+}
+
+/// What only a new client reads: the key, the throttle, `fetch`, and the browser guard.
+fn configure_new(bag: &Bag, transport: Transport) -> Result<Transport, ApiError> {
     // As openai-node does with OPENAI_API_KEY: where the runtime has an environment.
     let api_key = bag.string("apiKey")?.or_else(|| platform::env_var("CAPX_API_KEY")).unwrap_or_default();
     check_api_key(&api_key)?;
@@ -118,13 +186,8 @@ fn configure(options: Option<JsValue>) -> Result<Connection, ApiError> {
     let per_minute = throttle_bag.integer("requestsPerMinute", 1, 1_000_000)?;
     let max_concurrent = throttle_bag.integer("maxConcurrent", 1, 100_000)?;
     let throttle = (per_minute.is_some() || max_concurrent.is_some())
-        .then(|| RefCell::new(Throttle::new(per_minute.map(|n| n as usize), max_concurrent.map(|n| n as usize))));
-    let base_url = bag.string("baseUrl")?.or_else(|| platform::env_var("CAPX_BASE_URL"));
-    let base_url = normalize_base_url(&base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()))?;
-    let max_retries = bag.integer("maxRetries", 0, 10)?.unwrap_or(DEFAULT_MAX_RETRIES);
-    let timeout_ms = bag.integer("timeoutMs", 1, MAX_TIMEOUT_MS)?.map_or(DEFAULT_TIMEOUT_MS, f64::from);
+        .then(|| Rc::new(RefCell::new(Throttle::new(per_minute.map(|n| n as usize), max_concurrent.map(|n| n as usize)))));
     let fetch = bag.function("fetch")?;
-    let default_headers = default_headers(&bag)?;
     // Judged last, so that a malformed option is reported as such first.
     if !bag.bool("dangerouslyAllowBrowser")?.unwrap_or(false) && platform::looks_like_browser_page() {
         return Err(ApiError::new(
@@ -133,16 +196,23 @@ fn configure(options: Option<JsValue>) -> Result<Connection, ApiError> {
              (see createEdgeHandler), or pass dangerouslyAllowBrowser: true for a page that is not public",
         ));
     }
-    let transport = Transport {
-        api_key: Secret::new(api_key),
-        base_url,
-        max_retries,
-        timeout_ms,
-        utf8_headers: platform::headers_are_utf8(),
-        throttle,
+    Ok(Transport { api_key: Secret::new(api_key), throttle, node_http: fetch.is_none() && platform::node_http_available(), fetch, ..transport })
+}
+
+/// The levels of `logLevel`, quietest first.
+const LOG_LEVELS: [&str; 5] = ["off", "error", "warn", "info", "debug"];
+
+/// `logLevel` (else `CAPX_LOG` where the runtime has an environment; a value there that is
+/// no level is ignored) and `logger` (else `console`).
+fn log_options(bag: &Bag) -> Result<(&'static str, JsValue), ApiError> {
+    let level = match bag.string("logLevel")? {
+        Some(level) => Some(LOG_LEVELS.iter().find(|l| **l == level).ok_or_else(|| {
+            ApiError::invalid_config("options.logLevel must be \"off\", \"error\", \"warn\", \"info\" or \"debug\"")
+        })?),
+        None => platform::env_var("CAPX_LOG").and_then(|level| LOG_LEVELS.iter().find(|l| **l == level.to_ascii_lowercase())),
     };
-    let node_http = fetch.is_none() && platform::node_http_available();
-    Ok(Connection::open(transport, Wiring { fetch, node_http, default_headers: &default_headers }))
+    let logger = bag.object("logger")?.raw().cloned().unwrap_or(JsValue::UNDEFINED);
+    Ok((level.copied().unwrap_or("off"), logger))
 }
 
 fn default_headers(bag: &Bag) -> Result<Vec<(String, String)>, ApiError> {

@@ -23,6 +23,11 @@ impl<'a> Bag<'a> {
         Ok(Self { name, value })
     }
 
+    /// Whether `key` is set (not `undefined`).
+    pub fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
     pub fn raw(&self) -> Option<&JsValue> {
         self.value.as_ref()
     }

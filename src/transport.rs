@@ -38,6 +38,11 @@ extern "C" {
     /// Gives the client a throttle queue.
     #[wasm_bindgen(method, setter)]
     fn set_waiting(this: &Wire, queue: &js_sys::Array);
+    #[wasm_bindgen(method, getter)]
+    fn waiting(this: &Wire) -> js_sys::Array;
+    /// Logs from `level` on (`"off"`: nothing) to `logger` (default: `console`).
+    #[wasm_bindgen(method, js_name = logTo)]
+    fn log_to(this: &Wire, level: &str, logger: &JsValue);
 
     /// Resolves to the call's `ApiResult`, or rejects with its `CapxError`.
     #[wasm_bindgen(method)]
@@ -57,7 +62,14 @@ pub struct Transport {
     pub timeout_ms: f64,
     /// Whether fetch writes a header string as UTF-8 (workerd), not one byte per character.
     pub utf8_headers: bool,
-    pub throttle: Option<RefCell<Throttle>>,
+    /// Shared by the clients `withOptions` makes for the same key and origin.
+    pub throttle: Option<Rc<RefCell<Throttle>>>,
+    pub fetch: Option<js_sys::Function>,
+    /// Requests that read their whole body go through node:http (see js/node_http.js).
+    pub node_http: bool,
+    pub default_headers: Vec<(String, String)>,
+    pub log_level: &'static str,
+    pub logger: JsValue,
 }
 
 /// How a client reaches JavaScript's side: the transport's settings and how to send there.
@@ -66,30 +78,32 @@ pub struct Connection {
     pub wire: Wire,
 }
 
-/// What `Connection::open` needs beyond the settings.
-pub struct Wiring<'a> {
-    pub fetch: Option<js_sys::Function>,
-    pub node_http: bool,
-    pub default_headers: &'a [(String, String)],
-}
-
 impl Connection {
-    pub fn open(transport: Transport, wiring: Wiring) -> Self {
+    /// `queue`: the throttle's waiting calls, when the throttle is shared with another client.
+    pub fn open(transport: Transport, queue: Option<js_sys::Array>) -> Self {
         let transport = Rc::new(transport);
         let wire = Wire::new(Engine { transport: transport.clone() }, &transport.base_url, transport.timeout_ms);
-        if let Some(fetch) = &wiring.fetch {
+        if let Some(fetch) = &transport.fetch {
             wire.set_fetch(fetch);
         }
-        wire.set_node_http(wiring.node_http);
+        wire.set_node_http(transport.node_http);
         {
             let key = transport.api_key.read();
-            wire.set_json_headers(&fixed_headers(wiring.default_headers, &key, "application/json"));
-            wire.set_stream_headers(&fixed_headers(wiring.default_headers, &key, EVENT_STREAM));
+            wire.set_json_headers(&fixed_headers(&transport.default_headers, &key, "application/json"));
+            wire.set_stream_headers(&fixed_headers(&transport.default_headers, &key, EVENT_STREAM));
         }
         if transport.throttle.is_some() {
-            wire.set_waiting(&js_sys::Array::new());
+            wire.set_waiting(&queue.unwrap_or_default());
+        }
+        if transport.log_level != "off" {
+            wire.log_to(transport.log_level, &transport.logger);
         }
         Self { transport, wire }
+    }
+
+    /// The throttle's waiting calls, to share with a client on the same throttle.
+    pub fn queue(wire: &Wire) -> js_sys::Array {
+        wire.waiting()
     }
 }
 
@@ -167,7 +181,9 @@ impl Transport {
     /// The checked envelope of a reply; an excerpt of a body that is no JSON has the key
     /// replaced before it is cut.
     pub fn envelope(&self, reply: &Reply) -> Result<Envelope<JsValue>, ApiError> {
-        json::parse_envelope_text(reply.status(), &reply.text(), |name| reply.get(name), &self.api_key.read())
+        // As a `dyn Fn`, the same one `parseEnvelope` passes: one copy of the envelope check.
+        let header: &dyn Fn(&str) -> Option<String> = &|name| reply.get(name);
+        json::parse_envelope_text(reply.status(), &reply.text(), header, &self.api_key.read())
     }
 
     /// A redirect is refused, never followed (see `core::redirect`): fetch is told not to

@@ -29,6 +29,17 @@ export interface Page<T> extends ApiResponse<T[]>, AsyncIterable<T> {
   nextPage(): Promise<Page<T>>;
 }
 
+/** How much a client logs (see `ClientOptions.logLevel`). */
+export type LogLevel = "off" | "error" | "warn" | "info" | "debug";
+
+/** Where a client's log lines go: `console`, or any object with its methods. */
+export interface Logger {
+  error(message: string): void;
+  warn(message: string): void;
+  info(message: string): void;
+  debug(message: string): void;
+}
+
 export interface Capx {
   /** Any other endpoint, with the same envelope, retries and idempotency. `path` is relative
    * to `baseUrl` (`/companies`, not `/v1/companies`); `T` is what you know `data` to be. */
@@ -65,6 +76,34 @@ pub struct ClientOptions {
     /// Allow a secret key in a browser page. Default false: every visitor would get the key.
     #[tsify(optional)]
     pub dangerously_allow_browser: Option<bool>,
+    /// What the client logs, as openai-node's `logLevel`: `"info"` one line per attempt
+    /// (method, path, status, attempt, duration, request id), `"debug"` also retries, throttle
+    /// waits, stream reconnections and bodies, `"error"` calls that failed. Never a header or
+    /// the key. Default: the `CAPX_LOG` environment variable, else `"off"`.
+    #[tsify(optional, type = "LogLevel")]
+    pub log_level: Option<()>,
+    /// Where log lines go; any object with console's methods. Default: `console`.
+    #[tsify(optional, type = "Logger")]
+    pub logger: Option<()>,
+}
+
+/// What `capx.withOptions()` can change; everything else stays as the client has it.
+#[derive(Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct WithOptions {
+    #[tsify(optional)]
+    pub base_url: Option<String>,
+    #[tsify(optional)]
+    pub max_retries: Option<u32>,
+    #[tsify(optional)]
+    pub timeout_ms: Option<u32>,
+    /// Replace the client's `defaultHeaders`.
+    #[tsify(optional, type = "Record<string, string>")]
+    pub default_headers: Option<()>,
+    #[tsify(optional, type = "LogLevel")]
+    pub log_level: Option<()>,
+    #[tsify(optional, type = "Logger")]
+    pub logger: Option<()>,
 }
 
 #[derive(Tsify)]

@@ -48,6 +48,11 @@ impl Throttle {
     pub fn release(&mut self) {
         self.in_flight = self.in_flight.saturating_sub(1);
     }
+
+    /// A throttle of its own with the same limits (for a client on another origin).
+    pub fn same_limits(&self) -> Self {
+        Self::new(self.per_minute, self.max_concurrent)
+    }
 }
 
 #[cfg(test)]

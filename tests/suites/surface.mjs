@@ -22,6 +22,14 @@ export function surfaceCases({ Capx, CapxError }, { mockOrigin, clientOptions = 
     return co;
   };
   const ids = (items) => items.map((t) => t.id);
+  const arm = (apiKey, fault) =>
+    fetch(`${mockOrigin}/__mock/faults`, { method: "POST", headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" }, body: JSON.stringify(fault) });
+  // A logger that keeps its lines, "level message".
+  const keeper = () => {
+    const lines = [];
+    const logger = Object.fromEntries(["error", "warn", "info", "debug"].map((level) => [level, (message) => lines.push(`${level} ${message}`)]));
+    return { lines, logger };
+  };
 
   return [
     ["per-call headers go with that call only; the headers the client sets are refused", async () => {
@@ -112,6 +120,86 @@ export function surfaceCases({ Capx, CapxError }, { mockOrigin, clientOptions = 
       const lists = await taskLists(apiKey);
       ok(lists.every((r) => r.headers["x-page"] === "p" && r.query.includes("limit=2")), JSON.stringify(lists.map((r) => r.query)));
       eq(ids((await capx.companies.list()).data).length, 1, "companies.list() is a page too");
+    }],
+    ["withOptions: a client with some options changed, the same key, never shown", async () => {
+      const { apiKey, capx } = client({ defaultHeaders: { "X-Team": "a" } });
+      const quick = capx.withOptions({ timeoutMs: 1234, maxRetries: 0, defaultHeaders: { "X-Team": "b" } });
+      eq(JSON.parse(JSON.stringify(quick)), { baseUrl, maxRetries: 0, timeoutMs: 1234, apiKey: "[redacted]" });
+      eq(JSON.parse(JSON.stringify(capx)).timeoutMs, 60000, "the original is unchanged");
+      ok(!String(quick).includes(apiKey), String(quick));
+      await quick.companies.create({ name: "W" });
+      await capx.companies.list();
+      eq((await requests(apiKey)).map((r) => r.headers["x-team"]), ["b", "a"], "the same key: the same account");
+      const elsewhere = capx.withOptions({ baseUrl: "http://127.0.0.1:9/v1" });
+      eq(JSON.parse(JSON.stringify(elsewhere)).maxRetries, 2, "what is not given stays");
+      await fails(capx.withOptions({ maxRetries: 0, baseUrl: "http://127.0.0.1:9/v1" }).companies.list(), "connection_error", CapxError);
+      await fails(() => capx.withOptions({ timeoutMs: -1 }), "invalid_config", CapxError);
+      await fails(() => capx.withOptions({ defaultHeaders: { Authorization: "x" } }), "invalid_config", CapxError);
+    }],
+    ["withOptions on the same baseUrl shares the throttle; on another, it gets its own", async () => {
+      let inFlight = 0;
+      let most = 0;
+      const counting = async (...args) => {
+        most = Math.max(most, ++inFlight);
+        try {
+          return await fetch(...args);
+        } finally {
+          inFlight--;
+        }
+      };
+      const { capx } = client({ fetch: counting, throttle: { maxConcurrent: 1 } });
+      const twin = capx.withOptions({ timeoutMs: 30000 });
+      await Promise.all([capx.companies.list(), twin.companies.list(), capx.companies.list(), twin.companies.list()]);
+      eq(most, 1, "one in flight between the two");
+      const other = capx.withOptions({ baseUrl: `${mockOrigin.replace("127.0.0.1", "localhost")}/v1` });
+      most = 0;
+      await Promise.all([capx.companies.list(), other.companies.list(), capx.companies.list(), other.companies.list()]);
+      eq(most, 2, "each its own");
+    }],
+    ["logLevel info: one line per attempt, error: failed calls; never the key, a header or a body", async () => {
+      const { lines, logger } = keeper();
+      const { apiKey, capx } = client({ logLevel: "info", logger });
+      const { data: co } = await capx.companies.create({ name: "Logged" });
+      await arm(apiKey, { kind: "500", times: 1, path: `/v1/companies/${co.id}` });
+      await capx.companies.get(co.id, { headers: { "X-Secret-Header": "hidden-value" } });
+      await fails(capx.companies.get("co_missing"), "not_found", CapxError);
+      const page = await capx.companies.list({ limit: 1 });
+      const id = (line) => line.replace(/\d+ ms/, "N ms").replace(/req_\w+/, "req");
+      eq(lines.map(id), [
+        "info capx: POST /companies → 201 (attempt 1, N ms, req)",
+        `info capx: GET /companies/${co.id} → 500 (attempt 1, N ms, req)`,
+        `info capx: GET /companies/${co.id} → 200 (attempt 2, N ms, req)`,
+        "info capx: GET /companies/co_missing → 404 (attempt 1, N ms, req)",
+        "error capx: GET /companies/co_missing failed: not_found (HTTP 404): company does not exist",
+        "info capx: GET /companies?limit=… → 200 (attempt 1, N ms, req)",
+      ].slice(0, lines.length));
+      eq(lines.length, 6, lines.join("\n"));
+      ok(page.requestId !== null && lines.at(-1).includes(page.requestId), "the request id matches the server's");
+      ok(!lines.some((l) => l.includes(apiKey) || /authorization|bearer|hidden-value|Logged/i.test(l)), lines.join("\n"));
+      const quiet = keeper();
+      await client({ logger: quiet.logger }).capx.companies.list();
+      await client({ logLevel: "off", logger: quiet.logger }).capx.companies.list();
+      eq(quiet.lines, [], "off by default");
+      await fails(() => client({ logLevel: "verbose" }), "invalid_config", CapxError);
+    }],
+    ["logLevel debug: retries, throttle waits, reconnections with their Last-Event-ID, bodies without key-like text", async () => {
+      const { lines, logger } = keeper();
+      const { apiKey, capx } = client({ logLevel: "debug", logger, throttle: { maxConcurrent: 1 } });
+      const { data: co } = await capx.companies.create({ name: "Debug capx_sk_test_someoneelse1" });
+      await arm(apiKey, { kind: "500", times: 1, path: `/v1/companies/${co.id}` });
+      await Promise.all([capx.companies.get(co.id), capx.companies.list()]);
+      const page = await capx.companies.list({ limit: 1 });
+      await fails(page.nextPage(), "invalid_request", CapxError);
+      const stream = capx.companies.activity(co.id, { lastEventId: "0" });
+      await stream[Symbol.asyncIterator]().next();
+      stream.close();
+      const has = (re) => ok(lines.some((l) => re.test(l)), `${re} in\n${lines.join("\n")}`);
+      has(/^debug capx: POST \/companies body: \{"name":"Debug \[redacted\]"\}$/);
+      has(/^debug capx: response body: \{"success":true/);
+      has(new RegExp(`^debug capx: GET /companies/${co.id}: retrying in \\d+ ms \\(HTTP 500\\)$`));
+      has(/^debug capx: throttle: waiting for a request in flight to end$/);
+      has(/^debug capx: activity: connecting, Last-Event-ID 0$/);
+      ok(!lines.some((l) => l.includes(apiKey) || l.includes("someoneelse1") || /authorization|bearer/i.test(l)), lines.join("\n"));
     }],
     ["a CapxError can be made by hand, as tests of code that handles one do", () => {
       const e = new CapxError("rate_limit_exceeded", "Slow down", { status: 429, retryable: true, requestId: "req_1" });
