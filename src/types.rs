@@ -55,6 +55,24 @@ pub struct ClientOptions {
     /// (`process.env` on Node, Bun, Deno and Vercel Edge).
     #[tsify(optional)]
     pub api_key: Option<String>,
+    /// Default: the global `fetch`, looked up at each call.
+    #[tsify(optional, type = "typeof fetch")]
+    pub fetch: Option<()>,
+    /// Client-side pacing, so a busy server stays under its plan instead of collecting 429s.
+    #[tsify(optional)]
+    pub throttle: Option<ThrottleOptions>,
+    /// Allow a secret key in a browser page. Default false: every visitor would get the key.
+    #[tsify(optional)]
+    pub dangerously_allow_browser: Option<bool>,
+    #[serde(flatten)]
+    pub settings: WithOptions,
+}
+
+/// The options a client has that `capx.withOptions()` can change; what it leaves out stays as
+/// the client has it.
+#[derive(Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct WithOptions {
     /// Default: the `CAPX_BASE_URL` environment variable, else `"https://api.capx.ai/v1"`; a
     /// trailing slash is fine.
     #[tsify(optional)]
@@ -65,17 +83,9 @@ pub struct ClientOptions {
     /// Per attempt, in milliseconds. Default 60000.
     #[tsify(optional)]
     pub timeout_ms: Option<u32>,
-    /// Default: the global `fetch`, looked up at each call.
-    #[tsify(optional, type = "typeof fetch")]
-    pub fetch: Option<()>,
+    /// Sent with every request; `withOptions` replaces the client's.
     #[tsify(optional, type = "Record<string, string>")]
     pub default_headers: Option<()>,
-    /// Client-side pacing, so a busy server stays under its plan instead of collecting 429s.
-    #[tsify(optional)]
-    pub throttle: Option<ThrottleOptions>,
-    /// Allow a secret key in a browser page. Default false: every visitor would get the key.
-    #[tsify(optional)]
-    pub dangerously_allow_browser: Option<bool>,
     /// What the client logs, as openai-node's `logLevel`: `"info"` one line per attempt
     /// (method, path, status, attempt, duration, request id), `"debug"` also retries, throttle
     /// waits, stream reconnections and bodies, `"error"` calls that failed. Never a header or
@@ -83,25 +93,6 @@ pub struct ClientOptions {
     #[tsify(optional, type = "LogLevel")]
     pub log_level: Option<()>,
     /// Where log lines go; any object with console's methods. Default: `console`.
-    #[tsify(optional, type = "Logger")]
-    pub logger: Option<()>,
-}
-
-/// What `capx.withOptions()` can change; everything else stays as the client has it.
-#[derive(Tsify)]
-#[serde(rename_all = "camelCase")]
-pub struct WithOptions {
-    #[tsify(optional)]
-    pub base_url: Option<String>,
-    #[tsify(optional)]
-    pub max_retries: Option<u32>,
-    #[tsify(optional)]
-    pub timeout_ms: Option<u32>,
-    /// Replace the client's `defaultHeaders`.
-    #[tsify(optional, type = "Record<string, string>")]
-    pub default_headers: Option<()>,
-    #[tsify(optional, type = "LogLevel")]
-    pub log_level: Option<()>,
     #[tsify(optional, type = "Logger")]
     pub logger: Option<()>,
 }
