@@ -113,10 +113,21 @@ pub struct RequestOptions {
     /// Sent unchanged on every attempt. Default: a fresh UUID v4 per POST, PATCH or DELETE call.
     #[tsify(optional)]
     pub idempotency_key: Option<String>,
+    #[serde(flatten)]
+    pub common: SendOptions,
+}
+
+/// The options of every request, streams' included.
+#[derive(Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct SendOptions {
+    /// Aborts the call: its attempts, its waits, a walk over pages or a stream.
     #[tsify(optional, type = "AbortSignal")]
     pub signal: Option<()>,
+    /// Per attempt (for a stream, to its response headers). Default: the client's.
     #[tsify(optional)]
     pub timeout_ms: Option<u32>,
+    /// Default: the client's. A stream that has opened keeps reconnecting regardless.
     #[tsify(optional)]
     pub max_retries: Option<u32>,
     /// Headers for this call alone, refused as `defaultHeaders` are when the client sets them
@@ -184,21 +195,11 @@ pub struct VerifyOptions {
 #[derive(Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct ActivityOptions {
-    /// Aborting closes the connection and ends the iteration with `aborted`.
-    #[tsify(optional, type = "AbortSignal")]
-    pub signal: Option<()>,
-    /// Per connection attempt, to its headers. Default: the client's.
-    #[tsify(optional)]
-    pub timeout_ms: Option<u32>,
-    /// Failed attempts before a stream that never opened gives up. Default: the client's.
-    #[tsify(optional)]
-    pub max_retries: Option<u32>,
-    /// Headers for this stream's requests, refused as in `RequestOptions`.
-    #[tsify(optional, type = "Record<string, string>")]
-    pub headers: Option<()>,
     /// Replay every event after this SSE id, then continue live.
     #[tsify(optional)]
     pub last_event_id: Option<String>,
+    #[serde(flatten)]
+    pub common: SendOptions,
 }
 
 #[derive(Tsify)]
