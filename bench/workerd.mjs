@@ -6,16 +6,22 @@
 // timed from Node, and workerd's CPU time is read from /proc around it (all its threads).
 // The rows "from memory" give each client a fetch answering from memory: what is left is
 // its own work, which is where the time capx adds per request goes.
+//   node bench/workerd.mjs                      the figures
+//   node --experimental-websocket bench/workerd.mjs --profile VARIANT [QUERY]
+//       a CPU profile inside workerd of VARIANT's rounds instead (bench/inspector-profile.mjs),
+//       e.g. `--profile capx '&memory'` or `--profile parse-capx`
 import { Miniflare } from "miniflare";
 import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Capx } from "capx";
 import { baseUrl, freshKey, alternate, median, fmt, report } from "./lib.mjs";
+import { profile } from "./inspector-profile.mjs";
 
 const rounds = 9;
 const perRound = 8000; // requests to capx-mock per round, about half a second
 const memoryPerRound = 20_000;
 const parsesPerRound = 20_000;
+const profiled = process.argv.includes("--profile") ? process.argv.slice(process.argv.indexOf("--profile") + 1) : null;
 
 const apiKey = freshKey("wd");
 const { data: company } = await new Capx({ apiKey, baseUrl }).companies.create({ name: "Workerd" });
@@ -38,6 +44,7 @@ const mf = new Miniflare({
   // By default miniflare sends a Worker's fetch through a second Worker that strips the
   // CF-Connecting-IP header, another hop per request that a deployed Worker does not make.
   stripCfConnectingIp: false,
+  ...(profiled && { inspectorPort: 0 }),
   bindings: { CAPX_API_KEY: apiKey, CAPX_BASE_URL: baseUrl, COMPANY_ID: company.id, BODY: body, HEADERS: JSON.stringify(headers) },
 });
 
@@ -70,7 +77,7 @@ async function round(variant, n, extra = "") {
   return { wall: wall / Math.max(n, 1), cpu: cpu / Math.max(n, 1), totalWall: wall };
 }
 
-try {
+async function measure() {
   const network = ["raw", "hand", "capx"].map((v) => () => round(v, perRound));
   const memory = ["raw", "hand", "capx"].map((v) => () => round(v, memoryPerRound, "&memory"));
   const parses = ["parse-hand", "parse-capx", "parse-capx-bare"].map((v) => () => round(v, parsesPerRound));
@@ -125,6 +132,19 @@ try {
     target: "≤ 1.2×",
     met: parseRatio <= 1.2,
   });
+}
+
+try {
+  if (profiled) {
+    const [variant, query = ""] = profiled;
+    const n = variant.startsWith("parse") ? 100_000 : query.includes("memory") ? memoryPerRound : perRound;
+    await round(variant, n, query); // warm up
+    await profile(await mf.getInspectorURL(), async () => {
+      for (let i = 0; i < 3; i++) await round(variant, n, query);
+    }, { calls: 3 * n });
+  } else {
+    await measure();
+  }
 } finally {
   await mf.dispose();
 }
