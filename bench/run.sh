@@ -3,7 +3,10 @@
 # benchmark (each measures its own baseline in the same run), then prints the table that the
 # README quotes and writes it to bench/results/latest.md. Figures are ratios and medians,
 # never pass/fail assertions of tests: the machines are shared and noisy.
-#   bench/run.sh [NAME ...]    (default: size coldstart coldstart-workerd throughput overhead decode sse heap soak)
+#   bench/run.sh [NAME ...]    (default: size coldstart coldstart-workerd throughput throughput-deno
+#                               throughput-bun workerd overhead decode sse heap soak)
+# NAME is a file of bench/, run by Node; throughput-deno and throughput-bun run
+# bench/throughput.mjs on Deno and on Bun.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/mock.sh
@@ -17,10 +20,15 @@ start_mock --open-keys enterprise --plans enterprise=100000000/100000 --credits 
 mkdir -p bench/results
 results=bench/results/latest.jsonl
 : > "$results"
-for name in "${@:-size coldstart coldstart-workerd throughput overhead decode sse heap soak}"; do
+for name in "${@:-size coldstart coldstart-workerd throughput throughput-deno throughput-bun workerd overhead decode sse heap soak}"; do
   for bench in $name; do
     printf '\n\033[1m== %s\033[0m\n' "$bench"
-    node --expose-gc "bench/$bench.mjs" | tee "bench/results/$bench.txt"
+    case $bench in
+      *-deno) run=(node_modules/.bin/deno run -A "bench/${bench%-deno}.mjs") ;;
+      *-bun) run=(node_modules/.bin/bun "bench/${bench%-bun}.mjs") ;;
+      *) run=(node --expose-gc "bench/$bench.mjs") ;;
+    esac
+    "${run[@]}" | tee "bench/results/$bench.txt"
     sed -n 's/^RESULT //p' "bench/results/$bench.txt" >> "$results"
   done
 done
