@@ -169,7 +169,10 @@ unsafe impl Pages for WasmMemory {
 unsafe impl Sync for Heap<WasmMemory> {}
 
 // With atomics, threads share the memory and this heap has no lock: refuse to build rather
-// than let two threads hand out the same block.
+// than let two threads hand out the same block. (Stable rustc hides unstable features from
+// `cfg`, but shared memory needs std rebuilt with atomics, `-Zbuild-std`, whose unstable
+// flags show them: wasm-ld refuses `--shared-memory` with the prebuilt std. Checked with
+// `RUSTC_BOOTSTRAP=1 RUSTFLAGS=-Ctarget-feature=+atomics cargo check --target wasm32-unknown-unknown`.)
 #[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
 compile_error!("src/heap.rs is single-threaded: a wasm build with the atomics target feature needs a locking allocator");
 
