@@ -4,6 +4,10 @@
 //! Without the default `client` feature, the wasm is the browser build: `openActivityFeed`,
 //! `parseEnvelope`, `isTerminalStatus`, `canTransition`, `CapxError` and the types, no key.
 
+// Each unsafe operation in its own `unsafe` block with the reason it is sound (`// SAFETY:`,
+// which clippy's undocumented_unsafe_blocks requires, Cargo.toml), even inside an `unsafe fn`.
+#![deny(unsafe_op_in_unsafe_fn)]
+
 pub mod core;
 
 #[cfg(all(target_arch = "wasm32", feature = "client"))]

@@ -12,7 +12,8 @@
 //! chunks and byte by byte gives the same events, the same error, the same last event id
 //! and retry as a small line-by-line reference decoder written from the WHATWG rules; and
 //! the max-line guard holds: no event's data, type or id is longer than the limit, and any
-//! line longer than the limit is an error, however it was chunked. The activity stream's
+//! line longer than the limit, as received or as decoded text, is an error, however it was
+//! chunked. The activity stream's
 //! `Batch`, fed the same stream, splits back into exactly those events' data and ids; and
 //! when it says every event is flat and its text parses at once, it parses into exactly
 //! what each event's data parses to alone (`core::activity`'s promise).
@@ -65,7 +66,9 @@ fn decode_into(
 /// The WHATWG "interpret an event stream" steps, one whole line at a time, with the guard
 /// as documented: a line longer than `max` bytes (as received, before a BOM is stripped),
 /// or an event's data reaching `max` bytes, is an error that ends the decoding for good,
-/// whether or not the line arrived in one chunk.
+/// whether or not the line arrived in one chunk; so is a line (after the BOM) or an event's
+/// data (its lines joined by LF) whose text, decoded with U+FFFD for what is not UTF-8, is
+/// longer than `max` bytes.
 fn reference(streams: &[&[u8]], max: usize) -> Outcome {
     let mut out = Outcome { events: Vec::new(), error: None, last_event_id: String::new(), retry_ms: None };
     'streams: for stream in streams {
@@ -99,7 +102,15 @@ fn reference(streams: &[&[u8]], max: usize) -> Outcome {
                 break 'streams;
             }
             let line = if n == 0 { line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line) } else { line };
+            if decoded_len(line) > max {
+                out.error = Some(SseError::LineTooLong { limit: max });
+                break 'streams;
+            }
             if line.is_empty() {
+                if decoded_len(&data) > max {
+                    out.error = Some(SseError::LineTooLong { limit: max });
+                    break 'streams;
+                }
                 out.last_event_id = id_buffer.clone();
                 if !data.is_empty() {
                     data.pop();
@@ -146,6 +157,11 @@ fn reference(streams: &[&[u8]], max: usize) -> Outcome {
         }
     }
     out
+}
+
+/// The length of `bytes` as text, each invalid sequence a 3-byte U+FFFD.
+fn decoded_len(bytes: &[u8]) -> usize {
+    String::from_utf8_lossy(bytes).len()
 }
 
 /// xorshift64*: chunk sizes from the input's own seed, so a crash reproduces.

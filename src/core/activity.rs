@@ -97,19 +97,12 @@ fn is_flat(data: &[u8]) -> bool {
     matches!(data, [b'{', .., b'}']) && brackets(data) == 2
 }
 
-/// How many of `data`'s bytes are `{`, `}`, `[` or `]`, sixteen at a time in wasm's SIMD.
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+/// How many of `data`'s bytes are `{`, `}`, `[` or `]`, sixteen at a time (`core::simd`).
 fn brackets(data: &[u8]) -> usize {
     let (vectors, rest) = super::simd::vectors(data);
     // `[` and `]` are `{` and `}` but for the 0x20 bit.
-    let bit = core::arch::wasm32::u8x16_splat(0x20);
-    let found: u32 = vectors.map(|v| super::simd::either(core::arch::wasm32::v128_or(v, bit), b'{', b'}').count_ones()).sum();
+    let found: u32 = vectors.map(|v| super::simd::either(super::simd::or_each(v, 0x20), b'{', b'}').count_ones()).sum();
     found as usize + brackets_bytewise(rest)
-}
-
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-fn brackets(data: &[u8]) -> usize {
-    brackets_bytewise(data)
 }
 
 fn brackets_bytewise(data: &[u8]) -> usize {
@@ -121,6 +114,8 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::core::sse::SseDecoder;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn a_batch_holds_each_events_data_and_id_in_order() {
@@ -176,5 +171,34 @@ mod tests {
         }
         let long: Vec<u8> = [&b"{\""[..], &b"ab".repeat(40), b"\":\"", &b"[".repeat(17), b"\"}"].concat();
         assert_eq!(brackets(&long), 19);
+    }
+
+    #[test]
+    fn the_bracket_count_matches_a_plain_loop() {
+        // Every byte value at every position of every length around the vector size (the
+        // 0x20 fold must not count `;`, `{`'s neighbours or bytes above 0x80), then random text.
+        for len in 0..=48 {
+            for at in 0..len {
+                for byte in 0..=255u8 {
+                    let mut data = vec![b'a'; len];
+                    data[at] = byte;
+                    assert_eq!(brackets(&data), brackets_bytewise(&data), "{len} {at} {byte}");
+                }
+            }
+        }
+        // The brackets, their 0x20-bit twins (`;`, `{`'s neighbours) and bytes above 0x80.
+        const ALPHABET: &[u8] = b"{}[]{;a\x1b\x1d\xfb\xdb\x5c";
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..5_000 {
+            let mut next = || {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x
+            };
+            let len = (next() % 100) as usize;
+            let data: Vec<u8> = (0..len).map(|_| ALPHABET[next() as usize % ALPHABET.len()]).collect();
+            assert_eq!(brackets(&data), brackets_bytewise(&data), "{data:?}");
+        }
     }
 }

@@ -352,9 +352,8 @@ fn decoded_len(bytes: &[u8]) -> usize {
     bytes.utf8_chunks().map(|chunk| chunk.valid().len() + if chunk.invalid().is_empty() { 0 } else { 3 }).sum()
 }
 
-/// The index of the first CR or LF, sixteen bytes at a time in wasm's SIMD: this scan is
-/// most of what decoding a stream costs.
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+/// The index of the first CR or LF, sixteen bytes at a time (`core::simd`: wasm's SIMD in
+/// the package): this scan is most of what decoding a stream costs.
 #[inline(always)]
 fn line_end(bytes: &[u8]) -> Option<usize> {
     let (vectors, _) = super::simd::vectors(bytes);
@@ -365,26 +364,6 @@ fn line_end(bytes: &[u8]) -> Option<usize> {
             return Some(skipped + ends.trailing_zeros() as usize);
         }
         skipped += 16;
-    }
-    line_end_bytewise(bytes, skipped)
-}
-
-/// The index of the first CR or LF, eight bytes at a time.
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-fn line_end(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // Non-zero exactly when some byte of `word` equals `byte` (the classic zero-byte test).
-    let holds = |word: u64, byte: u8| {
-        let x = word ^ (ONES * u64::from(byte));
-        x.wrapping_sub(ONES) & !x & HIGHS
-    };
-    let mut skipped = 0;
-    for word in bytes.chunks_exact(8).filter_map(|c| <[u8; 8]>::try_from(c).ok()).map(u64::from_le_bytes) {
-        if holds(word, b'\n') | holds(word, b'\r') != 0 {
-            break;
-        }
-        skipped += 8;
     }
     line_end_bytewise(bytes, skipped)
 }

@@ -1,8 +1,11 @@
 //! One case per parsing rule, then the web-platform-tests `eventsource/format-*` cases and
-//! `eventsource-parser`-style chunking cases.
+//! `eventsource-parser`-style chunking cases, and the line-end scan against a plain loop.
+//! They run natively and, with the wasm's SIMD scan, in wasm (`scripts/test.sh`).
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 use super::*;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 fn ev(event: &str, data: &str, id: &str) -> SseEvent {
     SseEvent { event: event.into(), data: data.into(), id: id.into() }
@@ -368,5 +371,97 @@ fn the_content_type_is_compared_by_mime_essence() {
     }
     for no in ["", "text/event-streamx", "text/event-stream-x; a=b", "text/html", "application/json; text/event-stream", "text/event stream"] {
         assert!(!is_event_stream(no), "{no}");
+    }
+}
+
+// --- the line-end scan ---------------------------------------------------------------------
+
+/// The first CR or LF, as a plain loop finds it.
+fn line_end_reference(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'\r' || b == b'\n')
+}
+
+/// xorshift: inputs that vary but reproduce.
+fn rng(seed: u64) -> impl FnMut(usize) -> usize {
+    let mut x = seed;
+    move |n| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % n as u64) as usize
+    }
+}
+
+/// Bytes one bit away from CR or LF (0x0C, 0x0B, 0x8D, 0x2A…), which a wrong lane compare
+/// would take for them, and plain text.
+const NEAR: &[u8] = &[b'a', 0x0c, 0x0b, 0x0e, 0x8d, 0x8a, 0x2a, 0x2d, 0x09, 0xff, 0x00, b' '];
+
+#[test]
+fn a_line_end_is_found_at_every_position_around_the_vector_boundaries() {
+    let ends: [&[u8]; 3] = [b"\r", b"\n", b"\r\n"];
+    // A start that moves through the 16 byte offsets: the scan loads unaligned vectors.
+    let buffer: Vec<u8> = (0..96).map(|i| NEAR[i % NEAR.len()]).collect();
+    for start in 0..16 {
+        for len in 0..=64 {
+            let plain = &buffer[start..start + len];
+            assert_eq!(line_end(plain), None, "{start} {len}");
+            for at in 0..len {
+                for end in ends {
+                    for second in [None, Some(at + 1), Some(len - 1)] {
+                        let mut bytes = plain.to_vec();
+                        for (i, &b) in end.iter().enumerate() {
+                            if let Some(slot) = bytes.get_mut(at + i) {
+                                *slot = b;
+                            }
+                        }
+                        if let Some(slot) = second.filter(|&s| s > at).and_then(|s| bytes.get_mut(s)) {
+                            *slot = b'\n';
+                        }
+                        assert_eq!(line_end(&bytes), Some(at), "{start} {len} {at} {end:?} {second:?}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_line_end_scan_matches_a_plain_loop_on_random_bytes() {
+    let mut next = rng(0x5eed);
+    for _ in 0..20_000 {
+        let len = next(200);
+        // Mostly text, a line end now and then, sometimes any byte at all.
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| match next(64) {
+                0 => b'\r',
+                1 => b'\n',
+                2..=9 => next(256) as u8,
+                _ => NEAR[next(NEAR.len())],
+            })
+            .collect();
+        for from in [0, 1, 15, 16, 17].into_iter().filter(|&f| f <= len) {
+            assert_eq!(line_end(&bytes[from..]), line_end_reference(&bytes[from..]), "{bytes:?} from {from}");
+        }
+    }
+}
+
+#[test]
+fn streams_decode_alike_in_any_chunks_whatever_the_line_lengths() {
+    // Lines of every length around the vector size, CR, LF and CRLF ends, cut at every
+    // chunk size: the decoder gives the same events as in one piece.
+    let mut stream = Vec::new();
+    for len in 0..48 {
+        let end: &[u8] = [&b"\r"[..], b"\n", b"\r\n"][len % 3];
+        stream.extend_from_slice(b"data: ");
+        stream.extend(std::iter::repeat_n(b'x', len));
+        stream.extend_from_slice(end);
+        stream.extend_from_slice(end);
+    }
+    let whole = decode(&stream);
+    assert_eq!(whole.len(), 48);
+    assert!(whole.iter().enumerate().all(|(len, e)| e.data.len() == len));
+    for size in 1..=40 {
+        let chunks: Vec<&[u8]> = stream.chunks(size).collect();
+        assert_eq!(decode_chunks(&chunks).0, whole, "chunks of {size}");
     }
 }
