@@ -1,6 +1,6 @@
 // The error class users see, and how an attempt that got no usable response says why.
 
-import { HeaderMap } from "./call.js";
+import { HeaderMap } from "./objects.js";
 
 export class CapxError extends Error {
   constructor(code, message, options = {}) {

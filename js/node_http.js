@@ -7,7 +7,8 @@
 // Resolves and rejects as `fetchAttempt` in fetch.js does, with a Reply whose headers offer
 // `get(name)` as `Headers` does.
 import { Failure } from "./errors.js";
-import { HeaderMap, Reply } from "./call.js";
+import { Reply } from "./call.js";
+import { HeaderMap } from "./objects.js";
 import { onNode } from "./platform.js";
 
 const g = globalThis;

@@ -29,3 +29,24 @@ export function ownedByClient(namespace) {
   if (Symbol.dispose) namespace[Symbol.dispose] = namespace.free;
   return namespace;
 }
+
+// Headers from a plain object of lowercase names, read as a Fetch `Headers` is: node:http's
+// fields, and an error's copy. Repeated fields (an array) are joined by ", ".
+export class HeaderMap {
+  constructor(fields) {
+    this.fields = fields;
+  }
+
+  get(name) {
+    const value = this.fields[String(name).toLowerCase()];
+    return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+  }
+
+  has(name) {
+    return this.get(name) !== null;
+  }
+
+  forEach(callback, thisArg) {
+    for (const name of Object.keys(this.fields).sort()) callback.call(thisArg, this.get(name), name, this);
+  }
+}

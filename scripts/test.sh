@@ -29,7 +29,7 @@ WB_BIN=$(scripts/setup.sh)
 
 step "cargo test (core, capx-mock)" cargo test --release --workspace
 # The same core tests of the SIMD scans (core::sse, core::activity) in wasm, with the SIMD the package ships.
-step "cargo test in wasm (core, simd128, Node)" env PATH="$WB_BIN:$PATH" CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --release --target wasm32-unknown-unknown --lib
+step "cargo test in wasm (core, simd128, Node)" env PATH="$WB_BIN:$PATH" CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --release --target wasm32-unknown-unknown --lib --no-default-features
 step "clippy (native, wasm32, wasm32 browser build), no import cycles" bash -c 'node scripts/import-cycles.mjs src > /dev/null && node scripts/import-cycles.mjs mock/src > /dev/null &&
   cargo clippy --release --workspace --all-targets -- -D warnings &&
   cargo clippy --release --lib --target wasm32-unknown-unknown -- -D warnings &&

@@ -17,9 +17,11 @@ extern "C" {
     pub fn looks_like_browser_page() -> bool;
 }
 
+#[cfg(feature = "client")]
 #[wasm_bindgen(module = "/js/node_http.js")]
 extern "C" {
     /// Whether this is Node itself (not Deno, Bun or an edge runtime) with node:http at hand.
     #[wasm_bindgen(js_name = nodeHttpAvailable)]
     pub fn node_http_available() -> bool;
 }
+
