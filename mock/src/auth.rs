@@ -1,6 +1,7 @@
 //! Seed 000 "Authentication": the Bearer key and the account behind it, for `/v1` and the
 //! control routes alike.
 
+use crate::config::is_key;
 use crate::http::{self, header, Resp};
 use crate::state::{Account, Mock};
 use axum::http::HeaderMap;
@@ -14,8 +15,7 @@ fn bearer_key(headers: &HeaderMap) -> Result<String, &'static str> {
         return Err("The Authorization header must be \"Bearer <key>\"");
     }
     let key = key.trim();
-    let body = key.strip_prefix("capx_sk_live_").or_else(|| key.strip_prefix("capx_sk_test_")).ok_or("Invalid API key")?;
-    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_alphanumeric()) {
+    if !is_key(key) {
         return Err("Invalid API key");
     }
     Ok(key.to_owned())

@@ -45,7 +45,15 @@ async fn paths_health_and_unknown_routes() {
     assert_error(&c.get("/v1").await, 404, "not_found");
     assert_error(&c.get("/v1/playbooks").await, 404, "not_found");
     assert_error(&c.post("/v1/companies/co_x/unknown", "{}").await, 404, "not_found");
-    assert_error(&c.call("DELETE", "/v1/companies", None, &[]).await, 404, "not_found");
+    // A method the path does not have is a 404 too, not a 405, and names no others.
+    let delete = c.call("DELETE", "/v1/companies", None, &[]).await;
+    assert_error(&delete, 404, "not_found");
+    assert_eq!(delete.header("allow"), None);
+    // Empty segments are ignored, as a client joining a base URL and a path may send them.
+    assert_eq!(c.get("/v1/companies/").await.status, 200);
+    assert_eq!(c.get("/v1//companies").await.status, 200);
+    // A path parameter that is not UTF-8 names nothing: the envelope, not a plain-text 400.
+    assert_error(&c.get("/v1/companies/co%FF").await, 404, "not_found");
     assert_error(&c.get("/__mock/nothing").await, 404, "not_found");
     // Inside /v1, the key is checked first, as for any route.
     assert_error(&raw(addr, "GET", "/v1/playbooks", &[], None).await.unwrap(), 401, "unauthorized");
