@@ -23,6 +23,8 @@ const examples = [
   ["logging.ts", { CAPX_LOG: "info" }, [/^capx: POST \/companies body:/m, /^\{"level":"error","message":"capx: GET .*failed: not_found/m, /^capx: GET \/companies\/\S+ → 200 /m]],
 ];
 
+// An uncaught error prints its source line, which in the minified package is one long line.
+const indent = (text) => text.trimEnd().split("\n").map((line) => `  ${line.length > 300 ? `${line.slice(0, 300)}…` : line}`).join("\n");
 let failed = 0;
 const fail = (what, why) => {
   failed++;
@@ -40,14 +42,20 @@ for (const [file, env, expected] of examples) {
   const missing = expected.filter((re) => !re.test(run.stdout));
   const ok = run.status === 0 && missing.length === 0;
   console.log(`${ok ? "ok" : "FAILED"} ${file} (${Date.now() - started} ms)`);
-  console.log(output.replace(/^/gm, "  ").trimEnd());
+  console.log(indent(output));
   if (!ok) fail(file, run.error ? run.error.message : run.status === 0 ? `output lacks ${missing.join(", ")}` : `exit ${run.status ?? run.signal}`);
 }
 
 // The handlers: each request, and the status (and body text) it must get.
 const apiKey = freshKey();
-const { data: company } = await new Capx({ apiKey, baseUrl }).companies.create({ name: "Handlers Co", governance_mode: "human_in_loop" });
-await new Capx({ apiKey, baseUrl }).tasks.create(company.id, { title: "Waits for approval" });
+const setup = new Capx({ apiKey, baseUrl });
+const company = await setup.companies.create({ name: "Handlers Co", governance_mode: "human_in_loop" }).then(
+  async ({ data }) => (await setup.tasks.create(data.id, { title: "Waits for approval" }), data),
+  (e) => {
+    fail("the handlers' company", `${e.code}: ${e.message}`);
+    process.exit(1);
+  },
+);
 const secret = `whsec_${Buffer.from(randomUUID()).toString("base64")}`;
 const delivery = (body, signedBody = body) => {
   const id = `msg_${randomUUID()}`;
@@ -81,14 +89,16 @@ for (const [file, call, cases] of handlers) {
   const module = await import(`./${file}`);
   const results = [];
   for (const [input, status, body] of cases) {
-    const response = await call(module, input);
-    const text = await response.text();
-    results.push(`${response.status} ${text.slice(0, 100).replace(/\s+/g, " ")}`);
-    if (response.status !== status || !body.test(text)) results.push(`  expected ${status} and ${body}`);
+    const [got, text] = await call(module, input).then(
+      async (response) => [response.status, await response.text()],
+      (e) => ["threw", String(e)],
+    );
+    results.push(`${got} ${text.slice(0, 100).replace(/\s+/g, " ")}`);
+    if (got !== status || !body.test(text)) results.push(`  expected ${status} and ${body}`);
   }
   const wrong = results.filter((line) => line.startsWith("  expected")).length;
   console.log(`${wrong === 0 ? "ok" : "FAILED"} ${file} (${Date.now() - started} ms)`);
-  console.log(results.join("\n").replace(/^/gm, "  "));
+  console.log(indent(results.join("\n")));
   if (wrong > 0) fail(file, `${wrong} of ${cases.length} requests answered otherwise`);
 }
 process.exit(failed === 0 ? 0 : 1);
