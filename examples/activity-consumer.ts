@@ -38,7 +38,10 @@ async function consume(until: (event: ActivityEvent) => boolean): Promise<void> 
 // until it has seen one.
 console.log("live:");
 let seen = false;
-const live = consume((event) => (seen = event.type === "task.approval_required"));
+const live = consume((event) => {
+  seen = event.type === "task.approval_required";
+  return seen;
+});
 const tasks: string[] = [];
 while (!seen) {
   tasks.push((await capx.tasks.create(company.id, { title: `Review ${tasks.length + 1}` })).data.id);

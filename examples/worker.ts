@@ -11,10 +11,11 @@ interface Env {
 }
 
 // The page: plain fetch to this Worker's /api/capx/..., no key, no SDK.
-const PAGE = `<!doctype html><title>Companies</title><ul id="list"></ul><script type="module">
-const res = await fetch("/api/capx/companies?limit=20");
-const { data } = await res.json();
-for (const c of data ?? []) list.append(Object.assign(document.createElement("li"), { textContent: c.name + ": " + c.status }));
+const PAGE = `<!doctype html><title>Companies</title><ul></ul><script type="module">
+const { data } = await (await fetch("/api/capx/companies?limit=20")).json();
+for (const c of data ?? []) {
+  document.querySelector("ul").append(Object.assign(document.createElement("li"), { textContent: c.name + ": " + c.status }));
+}
 </script>`;
 
 // One client and handler per isolate, made at the first request (env arrives with it).
