@@ -2,8 +2,8 @@
 # Runs every test: native Rust (core + capx-mock), clippy, the built package in Node 20, 22
 # and 24 (and on 20 as built on plain stable), Deno, Bun, workerd (miniflare), edge-runtime
 # and headless Chromium, the demo board end to end (Playwright), the main job itself
-# (scripts/demo.sh --once), tsc --strict, capx-mock's npm package (linux x64: the JS API,
-# npx, the README's examples), and the ecosystem projects (ecosystem-tests/).
+# (scripts/demo.sh --once), tsc --strict, the examples (examples/), capx-mock's npm package
+# (linux x64: the JS API, npx, the README's examples), and the ecosystem projects (ecosystem-tests/).
 # Installs what is missing first. Exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -68,6 +68,8 @@ step "end-to-end (Playwright, Chromium)" node --test --test-reporter=spec tests/
 step "demo (scripts/demo.sh --once)" bash -c 'out=$(CAPX_DEMO_PORT=0 scripts/demo.sh --once 2>&1); rc=$?; echo "$out" | grep -v "^\s*Compiling";
   [ $rc -eq 0 ] && grep -q "^\[5/5\]" <<<"$out" && ! grep -q capx_sk_test_demo <<<"$out"'
 step "tsc --strict (Node, and a page through the browser condition)" bash -c "node_modules/.bin/tsc -p tests/types/tsconfig.json && node_modules/.bin/tsc -p tests/types/browser.tsconfig.json"
+# Each file of examples/ type-checked as a user's project would, then run against the mock.
+step "examples (tsc --strict; run against capx-mock)" bash -c "node_modules/.bin/tsc -p examples && node_modules/node24/bin/node examples/run.mjs"
 step "capx-mock on npm (startCapxMock, npx, README examples)" node --test --test-reporter=spec tests/mock-npm/
 # capx installed by name from a local registry into one real project per toolchain.
 step "ecosystem (ecosystem-tests/)" node ecosystem-tests/run.mjs
