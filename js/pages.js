@@ -63,12 +63,13 @@ export function batchIterator(source, take) {
   };
 }
 
-import { CapxError } from "./errors.js";
+import { abortedError, CapxError } from "./errors.js";
 
 // Every item of a list, a page at a time: `pager` (src/pagination.rs) says which call fetches
 // the next page, and takes the page's items from its result. `first`: the items of a page
-// already here, handed out before any request.
-export function listItems(pager, transport, first) {
+// already here, handed out before any request; `signal`: the caller's, whose abort stops
+// the items already here too (the calls carry it, so it is known from the first on).
+export function listItems(pager, transport, first, signal) {
   const source = {
     nextBatch: async () => {
       if (first !== undefined) {
@@ -77,24 +78,30 @@ export function listItems(pager, transport, first) {
         return items;
       }
       const call = pager.next();
-      return call === undefined ? undefined : pager.take(await transport.send(call));
+      if (call === undefined) return undefined;
+      signal = call.signal;
+      return pager.take(await transport.send(call));
     },
     close: () => pager.close(),
   };
-  const iterator = batchIterator(source, (items, i) => items[i]);
+  const iterator = batchIterator(source, (items, i) => {
+    if (signal?.aborted) throw abortedError();
+    return items[i];
+  });
   return { [Symbol.asyncIterator]: () => iterator };
 }
 
 // `list()`: the first page's ApiResponse, which leads on (as openai-node's pages do).
 export async function firstPage(pager, transport) {
-  return page(pager, transport, await transport.send(pager.next()));
+  const call = pager.next();
+  return page(pager, transport, await transport.send(call), call.signal);
 }
 
 // The result of a page's call, with the way on: `hasNextPage()`, `nextPage()` (the same
 // filters and options, the next cursor) and `for await` over every item from this page on.
 // They are not enumerable: the result still prints and compares as an ApiResponse. Each page
 // walks on from a copy of `pager` of its own, so calling them twice gives the same pages.
-function page(pager, transport, result) {
+function page(pager, transport, result, signal) {
   const items = pager.take(result);
   const methods = {
     hasNextPage: () => pager.hasNext,
@@ -102,9 +109,9 @@ function page(pager, transport, result) {
       const next = pager.fork();
       const call = next.next();
       if (call === undefined) throw new CapxError("invalid_request", "There is no next page: check hasNextPage() first");
-      return page(next, transport, await transport.send(call));
+      return page(next, transport, await transport.send(call), signal);
     },
-    [Symbol.asyncIterator]: () => listItems(pager.fork(), transport, items)[Symbol.asyncIterator](),
+    [Symbol.asyncIterator]: () => listItems(pager.fork(), transport, items, signal)[Symbol.asyncIterator](),
   };
   for (const key of Reflect.ownKeys(methods)) Object.defineProperty(result, key, { value: methods[key], configurable: true, writable: true });
   return result;

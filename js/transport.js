@@ -10,26 +10,23 @@ import { nodeAttempt } from "./node_http.js";
 import { Log, logged } from "./log.js";
 
 export class Transport {
-  constructor(engine, baseUrl, timeoutMs) {
+  // `settings` come from Rust's `Connection::open`, once per client.
+  constructor(engine, settings) {
     this.engine = engine;
-    this.baseUrl = baseUrl;
-    this.timeoutMs = timeoutMs;
+    this.baseUrl = settings.baseUrl;
+    this.timeoutMs = settings.timeoutMs;
     // The client's own; undefined: the global fetch, looked up at each attempt.
-    this.fetch = undefined;
+    this.fetch = settings.fetch;
     // Requests that read their whole body go through node:http (see node_http.js).
-    this.nodeHttp = false;
+    this.nodeHttp = settings.nodeHttp;
     // The headers of every request that expects JSON, and of every stream request: made
     // once per client (the key among them), copied per attempt, never changed.
-    this.jsonHeaders = undefined;
-    this.streamHeaders = undefined;
+    this.jsonHeaders = settings.jsonHeaders;
+    this.streamHeaders = settings.streamHeaders;
     // The calls waiting for an in-flight slot, when the client has a throttle (shared by the
-    // clients `withOptions` made for the same key and origin).
-    this.waiting = null;
-    this.log = new Log("off");
-  }
-
-  logTo(level, logger) {
-    this.log = new Log(level, logger);
+    // clients `withOptions` made for the same key and origin); else null.
+    this.waiting = settings.waiting;
+    this.log = new Log(settings.logLevel, settings.logger);
   }
 
   // Resolves to the call's ApiResult, or rejects with its CapxError.

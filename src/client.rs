@@ -85,7 +85,7 @@ impl Capx {
                 Ok(body) if !body.is_undefined() => Some(stringify(&body)?),
                 _ => None,
             };
-            let target = [path, query_string(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))].concat();
+            let target = [path.as_str(), &query_string(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))].concat();
             Ok(CallOptions::read(&bag)?.call(method, &target, body.as_ref()))
         })();
         send(&self.wire, call)
@@ -138,10 +138,7 @@ fn configure(options: Option<JsValue>, base: Option<&Transport>) -> Result<Trans
         Some(base) if !bag.has("defaultHeaders") => base.default_headers.clone(),
         _ => default_headers(&bag)?,
     };
-    let (log_level, logger) = match base {
-        Some(base) if !bag.has("logLevel") => (base.log_level, bag.object("logger")?.raw().cloned().unwrap_or_else(|| base.logger.clone())),
-        _ => log_options(&bag)?,
-    };
+    let (log_level, logger) = log_options(&bag, base)?;
     let Some(base) = base else {
         return configure_new(&bag, Transport {
             api_key: Secret::new(String::new()),
@@ -202,17 +199,20 @@ fn configure_new(bag: &Bag, transport: Transport) -> Result<Transport, ApiError>
 /// The levels of `logLevel`, quietest first.
 const LOG_LEVELS: [&str; 5] = ["off", "error", "warn", "info", "debug"];
 
-/// `logLevel` (else `CAPX_LOG` where the runtime has an environment; a value there that is
-/// no level is ignored) and `logger` (else `console`).
-fn log_options(bag: &Bag) -> Result<(&'static str, JsValue), ApiError> {
+/// `logLevel` and `logger`, each else `base`'s; for a new client, `CAPX_LOG` where the runtime
+/// has an environment (a value there that is no level is ignored), and `console`.
+fn log_options(bag: &Bag, base: Option<&Transport>) -> Result<(&'static str, JsValue), ApiError> {
     let level = match bag.string("logLevel")? {
-        Some(level) => Some(LOG_LEVELS.iter().find(|l| **l == level).ok_or_else(|| {
+        Some(level) => LOG_LEVELS.iter().find(|l| **l == level).copied().ok_or_else(|| {
             ApiError::invalid_config("options.logLevel must be \"off\", \"error\", \"warn\", \"info\" or \"debug\"")
-        })?),
-        None => platform::env_var("CAPX_LOG").and_then(|level| LOG_LEVELS.iter().find(|l| **l == level.to_ascii_lowercase())),
+        })?,
+        None => match base {
+            Some(base) => base.log_level,
+            None => platform::env_var("CAPX_LOG").and_then(|level| LOG_LEVELS.iter().find(|l| **l == level.to_ascii_lowercase()).copied()).unwrap_or("off"),
+        },
     };
-    let logger = bag.object("logger")?.raw().cloned().unwrap_or(JsValue::UNDEFINED);
-    Ok((level.copied().unwrap_or("off"), logger))
+    let logger = bag.object("logger")?.raw().cloned().or_else(|| base.map(|b| b.logger.clone())).unwrap_or(JsValue::UNDEFINED);
+    Ok((level, logger))
 }
 
 fn default_headers(bag: &Bag) -> Result<Vec<(String, String)>, ApiError> {

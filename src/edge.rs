@@ -104,7 +104,7 @@ impl Proxy {
         };
         let idempotency_key = is_mutating(plan.method)
             .then(|| upstream_idempotency_key(header("idempotency-key").as_deref(), namespace.as_deref()).unwrap_or_else(new_uuid));
-        let call = Call::new(plan.method, &[plan.path, plan.query].concat(), body.as_ref());
+        let call = Call::new(plan.method, &[plan.path.as_str(), &plan.query].concat(), body.as_ref());
         if let Some(key) = &idempotency_key {
             call.set_idempotency_key(key);
         }

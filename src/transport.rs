@@ -25,24 +25,12 @@ extern "C" {
     /// The JavaScript side of a client's transport.
     #[derive(Clone)]
     pub type Wire;
+    /// `settings`: see the constructor in js/transport.js.
     #[wasm_bindgen(constructor, js_class = "Transport")]
-    fn new(engine: Engine, base_url: &str, timeout_ms: f64) -> Wire;
-    #[wasm_bindgen(method, setter)]
-    fn set_fetch(this: &Wire, fetch: &js_sys::Function);
-    #[wasm_bindgen(method, setter = nodeHttp)]
-    fn set_node_http(this: &Wire, on: bool);
-    #[wasm_bindgen(method, setter = jsonHeaders)]
-    fn set_json_headers(this: &Wire, headers: &JsValue);
-    #[wasm_bindgen(method, setter = streamHeaders)]
-    fn set_stream_headers(this: &Wire, headers: &JsValue);
-    /// Gives the client a throttle queue.
-    #[wasm_bindgen(method, setter)]
-    fn set_waiting(this: &Wire, queue: &js_sys::Array);
+    fn new(engine: Engine, settings: &JsValue) -> Wire;
+    /// The calls waiting for the throttle, `null` without one.
     #[wasm_bindgen(method, getter)]
-    fn waiting(this: &Wire) -> js_sys::Array;
-    /// Logs from `level` on (`"off"`: nothing) to `logger` (default: `console`).
-    #[wasm_bindgen(method, js_name = logTo)]
-    fn log_to(this: &Wire, level: &str, logger: &JsValue);
+    fn waiting(this: &Wire) -> JsValue;
 
     /// Resolves to the call's `ApiResult`, or rejects with its `CapxError`.
     #[wasm_bindgen(method)]
@@ -80,29 +68,33 @@ pub struct Connection {
 
 impl Connection {
     /// `queue`: the throttle's waiting calls, when the throttle is shared with another client.
-    pub fn open(transport: Transport, queue: Option<js_sys::Array>) -> Self {
+    pub fn open(transport: Transport, queue: Option<JsValue>) -> Self {
         let transport = Rc::new(transport);
-        let wire = Wire::new(Engine { transport: transport.clone() }, &transport.base_url, transport.timeout_ms);
-        if let Some(fetch) = &transport.fetch {
-            wire.set_fetch(fetch);
-        }
-        wire.set_node_http(transport.node_http);
-        {
-            let key = transport.api_key.read();
-            wire.set_json_headers(&fixed_headers(&transport.default_headers, &key, "application/json"));
-            wire.set_stream_headers(&fixed_headers(&transport.default_headers, &key, EVENT_STREAM));
-        }
-        if transport.throttle.is_some() {
-            wire.set_waiting(&queue.unwrap_or_default());
-        }
-        if transport.log_level != "off" {
-            wire.log_to(transport.log_level, &transport.logger);
-        }
+        let t = &transport;
+        let waiting = match (&t.throttle, queue) {
+            (None, _) => JsValue::NULL,
+            (Some(_), Some(queue)) => queue,
+            (Some(_), None) => js_sys::Array::new().into(),
+        };
+        let key = t.api_key.read();
+        let settings = json::object(&[
+            ("baseUrl", t.base_url.as_str().into()),
+            ("timeoutMs", t.timeout_ms.into()),
+            ("fetch", t.fetch.clone().map_or(JsValue::UNDEFINED, Into::into)),
+            ("nodeHttp", t.node_http.into()),
+            ("jsonHeaders", fixed_headers(&t.default_headers, &key, "application/json")),
+            ("streamHeaders", fixed_headers(&t.default_headers, &key, EVENT_STREAM)),
+            ("waiting", waiting),
+            ("logLevel", t.log_level.into()),
+            ("logger", t.logger.clone()),
+        ]);
+        drop(key);
+        let wire = Wire::new(Engine { transport: transport.clone() }, &settings);
         Self { transport, wire }
     }
 
     /// The throttle's waiting calls, to share with a client on the same throttle.
-    pub fn queue(wire: &Wire) -> js_sys::Array {
+    pub fn queue(wire: &Wire) -> JsValue {
         wire.waiting()
     }
 }

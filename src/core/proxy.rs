@@ -15,9 +15,9 @@ pub const DEFAULT_BODY_TIMEOUT_MS: u32 = 10_000;
 
 /// The headers of an upstream response that reach the caller, each only with a value of its
 /// expected form (see [`relayable`]). Content-Type is the proxy's own, from [`body_kind`].
-pub const RELAYED_HEADERS: [&str; 7] = [
+pub const RELAYED_HEADERS: [&str; 8] = [
     "cache-control", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset",
-    "retry-after", "idempotent-replayed", "x-accel-buffering",
+    "retry-after", "idempotent-replayed", "x-accel-buffering", "x-request-id",
 ];
 
 pub struct Rules {
@@ -181,6 +181,8 @@ pub fn relayable(name: &str, value: &str) -> bool {
         "x-ratelimit-limit" | "x-ratelimit-remaining" | "x-ratelimit-reset" | "retry-after" => integer(value),
         "idempotent-replayed" => value == "true" || value == "false",
         "x-accel-buffering" => value == "no" || value == "yes",
+        // An id to quote: visible ASCII, and nothing shaped like a Capx key.
+        "x-request-id" => is_idempotency_key(value) && find(value, "capx_sk_").is_none(),
         "cache-control" => value.split(',').all(|d| {
             let (name, arg) = d.trim().split_once('=').unwrap_or((d.trim(), "0"));
             !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') && integer(arg)
@@ -328,12 +330,13 @@ mod tests {
 
     #[test]
     fn relayed_headers_carry_only_values_of_their_form() {
-        for (name, value) in [("x-ratelimit-limit", "6000"), ("retry-after", "1"), ("idempotent-replayed", "true"), ("cache-control", "no-cache, max-age=0"), ("x-accel-buffering", "no")] {
+        for (name, value) in [("x-ratelimit-limit", "6000"), ("retry-after", "1"), ("idempotent-replayed", "true"), ("cache-control", "no-cache, max-age=0"), ("x-accel-buffering", "no"), ("x-request-id", "req_00000042")] {
             assert!(relayable(name, value), "{name}: {value}");
         }
         for (name, value) in [
             ("x-ratelimit-limit", "60 capx_sk_test_x"), ("x-ratelimit-remaining", "-1"), ("x-ratelimit-reset", ""), ("retry-after", "Sun, 06 Nov 1994 08:49:37 GMT"),
             ("idempotent-replayed", "capx_sk_test_x"), ("cache-control", "private=capx_sk_test_x"), ("cache-control", "no_cache"), ("x-accel-buffering", "No"), ("set-cookie", "a=b"),
+            ("x-request-id", "req_capx_sk_test_x"), ("x-request-id", "req 1"), ("x-request-id", ""), ("x-request-id", "é"),
         ] {
             assert!(!relayable(name, value), "{name}: {value}");
         }

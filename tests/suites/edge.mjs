@@ -76,6 +76,7 @@ export function edgeCases({ Capx, CapxError, createEdgeHandler }, { mockOrigin }
       const first = await call("POST", `/api/companies/${co.id}/tasks`, init);
       const again = await call("POST", `/api/companies/${co.id}/tasks`, init);
       eq([first.status, again.status, again.headers.get("idempotent-replayed")], [201, 201, "true"]);
+      ok(/^req_\w+$/.test(first.headers.get("x-request-id")) && first.headers.get("x-request-id") !== again.headers.get("x-request-id"), "each answer's request id reaches the page");
       eq(JSON.parse(await noKey(first)).data.title, "from the page");
       eq((await log()).filter((r) => r.method === "POST" && r.path.endsWith("/tasks")).map((r) => r.idempotency_key), ["page-1", "page-1"]);
       const invalid = await call("POST", `/api/companies/${co.id}/tasks`, { headers: { Origin: "http://edge.local", "Content-Type": "application/json" }, body: JSON.stringify({ title: "" }) });

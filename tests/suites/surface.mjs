@@ -55,7 +55,8 @@ export function surfaceCases({ Capx, CapxError }, { mockOrigin, clientOptions = 
       const controller = new AbortController();
       const got = [];
       await fails(async () => {
-        for await (const t of capx.tasks.iterate(co.id, { limit: 1 }, { signal: controller.signal })) {
+        // One page of five: the items already here are not handed out after the abort either.
+        for await (const t of capx.tasks.iterate(co.id, { limit: 5 }, { signal: controller.signal })) {
           got.push(t);
           controller.abort();
         }
@@ -135,6 +136,10 @@ export function surfaceCases({ Capx, CapxError }, { mockOrigin, clientOptions = 
       await fails(capx.withOptions({ maxRetries: 0, baseUrl: "http://127.0.0.1:9/v1" }).companies.list(), "connection_error", CapxError);
       await fails(() => capx.withOptions({ timeoutMs: -1 }), "invalid_config", CapxError);
       await fails(() => capx.withOptions({ defaultHeaders: { Authorization: "x" } }), "invalid_config", CapxError);
+      const { lines, logger } = keeper();
+      const logged = client({ logger }).capx;
+      await logged.withOptions({ logLevel: "info" }).companies.list();
+      eq(lines.length, 1, "a copy logs to the client's logger");
     }],
     ["withOptions on the same baseUrl shares the throttle; on another, it gets its own", async () => {
       let inFlight = 0;
