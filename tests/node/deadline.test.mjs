@@ -1,6 +1,6 @@
 // Deadlines of calls in flight together, against capx-mock over real HTTP: over node:http
 // (capx's own transport on Node, a timer per attempt) and over a fetch (where they share a
-// timer and an AbortController, see sharedDeadline in js/runtime.js).
+// timer and an AbortController, see sharedDeadline in js/timers.js).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";

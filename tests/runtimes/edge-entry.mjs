@@ -11,7 +11,7 @@ import { hostileCases } from "../suites/hostile.mjs";
 const smoke = new Set(["companies: create, get, list, pause, resume", "drop after commit on create: the retry is replayed, exactly one task exists"]);
 globalThis.__runSuites = () => run([
   ...coreCases(capx, { HeadersClass: Headers }),
-  // What runtime.js reads to keep each attempt's deadline its own here (shareDeadlines).
+  // What js/timers.js reads to keep each attempt's deadline its own here (shareDeadlines).
   ["the runtime names itself, so calls keep deadlines of their own", () => ok(typeof EdgeRuntime === "string", typeof EdgeRuntime)],
   ...(globalThis.CAPX_MOCK_ORIGIN ? clientCases(capx, { mockOrigin: globalThis.CAPX_MOCK_ORIGIN }).filter(([n]) => smoke.has(n)) : []),
   ...(globalThis.CAPX_MOCK_ORIGIN ? surfaceCases(capx, { mockOrigin: globalThis.CAPX_MOCK_ORIGIN }) : []),

@@ -17,7 +17,7 @@ export default {
     const suites = {
       core: () => [
         ...coreCases(capx, { HeadersClass: Headers }),
-        // What runtime.js reads to keep each attempt's deadline its own here (shareDeadlines).
+        // What js/timers.js reads to keep each attempt's deadline its own here (shareDeadlines).
         ["the runtime names itself, so calls keep deadlines of their own", () => ok(navigator.userAgent === "Cloudflare-Workers", navigator.userAgent)],
       ],
       client: () => clientCases(capx, { mockOrigin }),
