@@ -2,6 +2,8 @@
 // prepared (src/call.rs) and the `Reply` an attempt got. Plain classes with named fields,
 // so that neither side reads a position in an array.
 
+import { headerOf } from "./objects.js";
+
 // One request: what to send, and the state of its retries. Made by Rust (`new Call` with
 // the setters for what a call has beyond method, target and body), read here.
 export class Call {
@@ -42,13 +44,8 @@ export class Reply {
     return this.response?.body ?? null;
   }
 
-  // `headers.get(name)`, null also for a name `Headers` refuses.
   header(name) {
-    try {
-      return this.headers.get(name);
-    } catch {
-      return null;
-    }
+    return headerOf(this.headers, name);
   }
 
   // The body of a stream request answered otherwise, as `text()` gives it; null when it

@@ -13,6 +13,15 @@ export function rateLimit(limit, remaining, reset) {
   return { limit, remaining, reset };
 }
 
+// `headers.get(name)`, null also for a name `Headers` refuses (or a `get` that throws).
+export function headerOf(headers, name) {
+  try {
+    return headers.get(name);
+  } catch {
+    return null;
+  }
+}
+
 // A call's result also says what the response said besides: its headers, `X-Request-Id`
 // and whether the server replayed a stored answer to the Idempotency-Key.
 export function apiResult(data, meta, rateLimit, status, reply) {

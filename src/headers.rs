@@ -4,6 +4,13 @@
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
+#[wasm_bindgen(module = "/js/objects.js")]
+extern "C" {
+    /// `headers.get(name)`, `None` also for a name `Headers` refuses.
+    #[wasm_bindgen(js_name = headerOf)]
+    fn header_of(headers: &web_sys::Headers, name: &JsValue) -> Option<String>;
+}
+
 #[wasm_bindgen]
 extern "C" {
     /// What `parseEnvelope` and `Webhook#verify` take as headers.
@@ -44,7 +51,10 @@ impl HeaderSource {
     /// `name` is lowercase.
     pub fn get(&self, name: &str) -> Option<String> {
         match self {
-            Self::Fetch(h) => h.get(name).ok().flatten(),
+            // By a name made a JavaScript string once (in the client build), through a `get`
+            // whose refusal is caught in JavaScript: wasm-bindgen's catching wrapper and the
+            // name's decoding cost more than the lookup (parseEnvelope in workerd).
+            Self::Fetch(h) => crate::json::with_key(name, |key| header_of(h, key)),
             Self::Plain(pairs) => pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()),
         }
     }
