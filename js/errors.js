@@ -12,12 +12,9 @@ export class CapxError extends Error {
     this.rateLimit = options.rateLimit ?? null;
     this.retryable = options.retryable ?? false;
     this.requestId = options.requestId ?? null;
-    const headers = options.headers ?? null;
-    this.headers = headers === null || typeof headers.get === "function" ? headers : new HeaderMap(lowercaseNames(headers));
+    this.headers = options.headers ?? null;
   }
 }
-
-const lowercaseNames = (fields) => Object.fromEntries(Object.entries(fields).map(([name, value]) => [name.toLowerCase(), value]));
 
 // What Rust makes a CapxError from (src/error.rs), in one call.
 export function capxError(code, message, status, docs, rateLimit, retryable) {

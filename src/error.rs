@@ -65,7 +65,7 @@ export interface CapxErrorOptions {
   rateLimit?: RateLimit | null;
   retryable?: boolean;
   requestId?: string | null;
-  headers?: ResponseHeaders | Record<string, string> | null;
+  headers?: ResponseHeaders | null;
   cause?: unknown;
 }
 

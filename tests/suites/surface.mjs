@@ -213,7 +213,7 @@ export function surfaceCases({ Capx, CapxError }, { mockOrigin, clientOptions = 
         ["CapxError", "rate_limit_exceeded", "Slow down", 429, true, "req_1", null, null, null]);
       const cause = new Error("ECONNRESET");
       eq(new CapxError("connection_error", "Lost", { cause }).cause, cause);
-      eq(new CapxError("conflict", "No", { headers: { "X-Request-Id": "req_2" } }).headers.get("x-request-id"), "req_2");
+      eq(new CapxError("conflict", "No", { headers: new Headers({ "X-Request-Id": "req_2" }) }).headers.get("x-request-id"), "req_2");
     }],
   ];
 }
