@@ -8,12 +8,14 @@ import { batchIterator } from "./pages.js";
 
 const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
-// The events of one read: their data objects (or, see eventBatch, their texts) and the
-// text of their ids, each after a CR.
+// The events of one read: their data objects (or, see eventBatch, their texts), the text of
+// their ids, each after a CR, and whether the connection is over with this read (it ended,
+// dropped, or sent what cannot be decoded).
 export class EventBatch {
-  constructor(events, ids) {
+  constructor(events, ids, last) {
     this.events = events;
     this.ids = ids;
+    this.last = last;
   }
 }
 
@@ -22,7 +24,8 @@ export class EventBatch {
 // When every event is a flat object (`flat`), they come parsed at once; otherwise as each
 // event's text, parsed (and refused) as it is taken, so that one event's bad data changes
 // nothing of another's.
-export function eventBatch(json, ids, count, flat) {
+export function eventBatch(json, ids, count, flat, last) {
+  if (count === 0) return new EventBatch([], "", last);
   const text = utf8.decode(json);
   let events;
   if (flat) {
@@ -31,7 +34,7 @@ export function eventBatch(json, ids, count, flat) {
     } catch {}
   }
   if (events?.length !== count) events = text.split("\r").filter((_, i) => i % 2 === 1);
-  return new EventBatch(events, utf8.decode(ids));
+  return new EventBatch(events, utf8.decode(ids), last);
 }
 
 // The next chunk of a body, or undefined once it ended or failed (or gave something that is
@@ -121,18 +124,18 @@ export function activityStream(engine, transport, lastEventId = null, signal) {
   };
   const nextBatch = async () => {
     for (;;) {
-      const batch = engine.take();
-      if (batch !== undefined) {
-        lastEventId = current();
-        [ids, yielded, split, size] = [batch.ids, 0, null, batch.events.length];
-        return batch.events;
-      }
       if (reader !== null) {
         const chunk = await readChunk(reader);
         if (closed) return undefined;
         if (chunk === undefined && signal?.aborted) throw abortedError();
-        if (!engine.feed(chunk)) disconnect();
-        continue;
+        // One crossing a read: the events it completed, if any, and whether to read on.
+        const batch = engine.feed(chunk);
+        if (batch === undefined) continue;
+        if (batch.last) disconnect();
+        if (batch.events.length === 0) continue;
+        lastEventId = current();
+        [ids, yielded, split, size] = [batch.ids, 0, null, batch.events.length];
+        return batch.events;
       }
       const wait = engine.nextWait();
       if (wait === undefined) return undefined;

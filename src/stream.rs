@@ -25,7 +25,7 @@ extern "C" {
 
     /// The events of a read from their texts (see `core::activity::Batch`).
     #[wasm_bindgen(js_name = eventBatch)]
-    fn event_batch(json: &[u8], ids: &[u8], count: u32, flat: bool) -> EventBatch;
+    fn event_batch(json: &[u8], ids: &[u8], count: u32, flat: bool, last: bool) -> EventBatch;
 
     /// The `ActivityStream` object.
     #[wasm_bindgen(js_name = activityStream)]
@@ -70,42 +70,38 @@ impl ActivityEngine {
 
 #[wasm_bindgen]
 impl ActivityEngine {
-    /// The events decoded and not yet handed out, if any.
-    pub fn take(&self) -> Option<EventBatch> {
+    /// Decodes a chunk of the open connection (`undefined`: its body ended or failed): the
+    /// events it completed, and whether the connection is over (`last`); `undefined` when
+    /// there is neither, and the connection is read on.
+    pub fn feed(&self, chunk: Option<Vec<u8>>) -> Option<EventBatch> {
         let mut s = self.state.borrow_mut();
-        if s.batch.is_empty() {
-            return None;
-        }
-        let (count, flat) = (s.batch.count(), s.batch.flat());
-        let (json, ids) = s.batch.texts();
-        let batch = event_batch(json, ids, count, flat);
-        s.batch.clear();
-        Some(batch)
-    }
-
-    /// Decodes a chunk of the open connection (`undefined`: its body ended or failed).
-    /// Returns whether to read on; `false` once the connection is over or has failed.
-    pub fn feed(&self, chunk: Option<Vec<u8>>) -> bool {
-        let mut s = self.state.borrow_mut();
-        if s.done {
-            return false;
-        }
-        let Some(bytes) = chunk else {
+        let State { decoder, batch, error, done, .. } = &mut *s;
+        let last = match chunk {
+            _ if *done => true,
             // The connection ended or dropped: what was half-received is discarded, and the
             // next connection resumes with Last-Event-ID.
-            s.decoder.finish();
-            return false;
-        };
-        let State { decoder, batch, error, .. } = &mut *s;
-        // The events completed before the failure still reach the caller first; the
-        // connection is not read any further.
-        match decoder.feed(&bytes, batch) {
-            Ok(()) => true,
-            Err(e) => {
-                *error = Some(ApiError::new(code::INVALID_RESPONSE, e.message()));
-                false
+            None => {
+                decoder.finish();
+                true
             }
+            // The events completed before a failure still reach the caller first; the
+            // connection is not read any further.
+            Some(bytes) => match decoder.feed(&bytes, batch) {
+                Ok(()) => false,
+                Err(e) => {
+                    *error = Some(ApiError::new(code::INVALID_RESPONSE, e.message()));
+                    true
+                }
+            },
+        };
+        if batch.is_empty() && !last {
+            return None;
         }
+        let (count, flat) = (batch.count(), batch.flat());
+        let (json, ids) = batch.texts();
+        let events = event_batch(json, ids, count, flat, last);
+        batch.clear();
+        Some(events)
     }
 
     /// With no events to hand out and no connection open: how many milliseconds to wait
