@@ -2,7 +2,7 @@
 // property at a time.
 
 // A JSON object: not null, not an array.
-const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+export const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
 
 // `obj[key]` of a plain object, undefined for anything else (arrays included).
 export function field(obj, key) {

@@ -5,6 +5,7 @@
 import { abortedError, Failure, redactKeys, withCause, withReply } from "./errors.js";
 import { linkedController, sleep } from "./timers.js";
 import { batchIterator } from "./pages.js";
+import { isObject } from "./objects.js";
 
 const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
@@ -54,8 +55,6 @@ export function cancelReader(reader) {
   reader.cancel().catch(() => {});
 }
 
-// A JSON object: not null, not an array.
-const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
 
 // The stream object `activity()` returns. It exposes the SSE id of the last event it
 // yielded, to resume from later; ids are split only when that is asked for in the middle of

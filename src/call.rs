@@ -18,9 +18,9 @@ extern "C" {
     #[wasm_bindgen(constructor)]
     pub fn new(method: &str, target: &str, body: Option<&JsValue>) -> Call;
     #[wasm_bindgen(method, setter = idempotencyKey)]
-    pub fn set_idempotency_key(this: &Call, key: &str);
+    fn set_idempotency_key(this: &Call, key: &str);
     #[wasm_bindgen(method, setter)]
-    pub fn set_signal(this: &Call, signal: &web_sys::AbortSignal);
+    fn set_signal(this: &Call, signal: &web_sys::AbortSignal);
     #[wasm_bindgen(method, setter = timeoutMs)]
     fn set_timeout_ms(this: &Call, ms: u32);
     #[wasm_bindgen(method, setter = maxRetries)]
@@ -29,7 +29,7 @@ extern "C" {
     pub fn max_retries(this: &Call) -> Option<u32>;
     /// More headers for this call alone, as an object.
     #[wasm_bindgen(method, setter)]
-    pub fn set_headers(this: &Call, headers: &JsValue);
+    fn set_headers(this: &Call, headers: &JsValue);
     /// Attempts retried so far.
     #[wasm_bindgen(method, getter)]
     pub fn retries(this: &Call) -> u32;
@@ -69,11 +69,11 @@ impl Reply {
 /// Per-call options (`RequestOptions` in TypeScript), checked.
 #[derive(Default, Clone)]
 pub struct CallOptions {
-    idempotency_key: Option<String>,
+    pub idempotency_key: Option<String>,
     pub signal: Option<web_sys::AbortSignal>,
-    timeout_ms: Option<u32>,
+    pub timeout_ms: Option<u32>,
     pub max_retries: Option<u32>,
-    headers: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
 }
 
 impl CallOptions {
@@ -164,7 +164,7 @@ pub fn stringify(body: &JsValue) -> Result<JsValue, ApiError> {
         .ok_or_else(|| ApiError::invalid_config("the request body cannot be encoded as JSON"))
 }
 
-pub fn new_uuid() -> String {
+fn new_uuid() -> String {
     let mut bytes = [0u8; 16];
     crate::sys::get_random_values(&mut bytes);
     uuid_v4(bytes)

@@ -13,7 +13,7 @@ use crate::core::proxy::{
 use crate::core::redirect::redirect_refused;
 use crate::core::request::is_mutating;
 use crate::core::text::decimal;
-use crate::call::{new_uuid, Call, Reply, MAX_TIMEOUT_MS};
+use crate::call::{CallOptions, Reply, MAX_TIMEOUT_MS};
 use crate::error::Failure;
 use crate::json;
 use crate::options::Bag;
@@ -102,16 +102,13 @@ impl Proxy {
             let read = JsFuture::from(read_body(request, self.max_body_bytes, self.body_timeout_ms)).await;
             Some(read.map_err(|kind| body_error(&kind.as_string().unwrap_or_default(), self.max_body_bytes, self.body_timeout_ms))?)
         };
-        let idempotency_key = is_mutating(plan.method)
-            .then(|| upstream_idempotency_key(header("idempotency-key").as_deref(), namespace.as_deref()).unwrap_or_else(new_uuid));
-        let call = Call::new(plan.method, &[plan.path.as_str(), &plan.query].concat(), body.as_ref());
-        if let Some(key) = &idempotency_key {
-            call.set_idempotency_key(key);
-        }
-        if let Some(id) = header("last-event-id") {
-            call.set_headers(&json::object(&[("Last-Event-ID", id.into())]));
-        }
-        call.set_signal(&request.signal());
+        // A mutating call without the caller's key gets a fresh one from `call_with`, as any call.
+        let idempotency_key =
+            is_mutating(plan.method).then(|| upstream_idempotency_key(header("idempotency-key").as_deref(), namespace.as_deref())).flatten();
+        let options = CallOptions { idempotency_key, signal: Some(request.signal()), ..CallOptions::default() };
+        let last_event_id = header("last-event-id");
+        let target = [plan.path.as_str(), &plan.query].concat();
+        let call = options.call_with(plan.method, &target, body.as_ref(), last_event_id.as_deref().map(|id| ("Last-Event-ID", id)));
         let reply: Reply = JsFuture::from(self.wire.exchange(&call, plan.streaming))
             .await
             .map_err(|failure| ApiError::from(failure.unchecked_ref::<Failure>()))?
