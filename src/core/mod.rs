@@ -17,6 +17,8 @@ pub mod secret;
 pub mod simd;
 pub mod sse;
 pub mod status;
+#[cfg(test)]
+pub mod test_rng;
 pub mod text;
 pub mod throttle;
 pub mod webhook;

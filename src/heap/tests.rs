@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 use super::*;
+use crate::core::test_rng::rng;
 use std::cell::Cell;
 
 /// Pages from one big native allocation; `gap` pages are skipped before each grow, as when
@@ -36,16 +37,6 @@ unsafe impl Pages for Arena {
     }
 }
 
-/// xorshift: sizes and orders that vary but reproduce.
-fn rng(seed: u64) -> impl FnMut(usize) -> usize {
-    let mut x = seed;
-    move |n| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        (x % n as u64) as usize
-    }
-}
 
 /// Random allocations, frees and reallocations, each block filled with its own byte: no two
 /// live blocks overlap, every block is aligned, and contents survive everything else.

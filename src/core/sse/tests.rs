@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 use super::*;
+use crate::core::test_rng::rng;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -381,16 +382,6 @@ fn line_end_reference(bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|&b| b == b'\r' || b == b'\n')
 }
 
-/// xorshift: inputs that vary but reproduce.
-fn rng(seed: u64) -> impl FnMut(usize) -> usize {
-    let mut x = seed;
-    move |n| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        (x % n as u64) as usize
-    }
-}
 
 /// Bytes one bit away from CR or LF (0x0C, 0x0B, 0x8D, 0x2A…), which a wrong lane compare
 /// would take for them, and plain text.
