@@ -1,6 +1,6 @@
 // The error class users see, and how an attempt that got no usable response says why.
 
-import { HeaderMap } from "./objects.js";
+import { HeaderMap, rateLimitOf } from "./objects.js";
 
 export class CapxError extends Error {
   constructor(code, message, options = {}) {
@@ -29,10 +29,11 @@ export function redactKeys(text) {
   return typeof text === "string" ? text.replace(KEY_LIKE, "[redacted]") : text;
 }
 
-// `error` (if a CapxError) with what the reply that carried it said besides: its request id
-// and a copy of its headers, with anything key-like taken out.
+// `error` (if a CapxError) with what the reply that carried it said besides: its rate limit,
+// its request id and a copy of its headers, with anything key-like taken out.
 export function withReply(error, reply) {
   if (!(error instanceof CapxError)) return error;
+  error.rateLimit = rateLimitOf(reply.headers);
   const fields = {};
   reply.headers.forEach((value, name) => (fields[name.toLowerCase()] = redactKeys(value)));
   error.headers = new HeaderMap(fields);

@@ -66,9 +66,13 @@ export class Transport {
     }
   }
 
-  // One attempt, once the throttle (if any) lets it start. Rejects with a Failure.
-  async exchange(call, stream) {
-    if (this.waiting === null) return this.attempt(call, stream);
+  // One attempt, once the throttle (if any) lets it start. Rejects with a Failure. Without a
+  // throttle, the attempt's own promise: no async step of its own to wait through.
+  exchange(call, stream) {
+    return this.waiting === null ? this.attempt(call, stream) : this.throttled(call, stream);
+  }
+
+  async throttled(call, stream) {
     await this.admit(call.signal);
     try {
       return await this.attempt(call, stream);

@@ -48,22 +48,17 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     pub fn body(this: &Reply) -> JsValue;
     /// A response header, `None` also for a name `Headers` refuses.
-    #[wasm_bindgen(method)]
-    pub fn header(this: &Reply, name: &JsValue) -> Option<String>;
+    #[wasm_bindgen(method, js_name = header)]
+    pub fn get(this: &Reply, name: &str) -> Option<String>;
+    /// The `X-RateLimit-*` headers as an `ApiResult`'s `rateLimit`, or null.
+    #[wasm_bindgen(method, js_name = rateLimit)]
+    pub fn rate_limit(this: &Reply) -> JsValue;
     /// Reads a stream request's body into `text`.
     #[wasm_bindgen(method, js_name = readText)]
     pub fn read_text(this: &Reply) -> js_sys::Promise;
     /// Lets go of a body left unread.
     #[wasm_bindgen(method)]
     pub fn discard(this: &Reply);
-}
-
-impl Reply {
-
-    /// A response header by a name `json::with_key` may already hold as a JavaScript string.
-    pub fn get(&self, name: &str) -> Option<String> {
-        crate::json::with_key(name, |key| self.header(key))
-    }
 }
 
 /// Per-call options (`RequestOptions` in TypeScript), checked.

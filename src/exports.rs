@@ -2,7 +2,7 @@
 
 use crate::core::error::ApiError;
 use crate::core::status;
-use crate::headers::{HeaderSource, HeadersLike};
+use crate::headers::{rate_limit_of, HeaderSource, HeadersLike};
 use crate::json;
 use wasm_bindgen::prelude::*;
 
@@ -23,14 +23,13 @@ pub fn parse_envelope_js(
         return Err(ApiError::invalid_config("bodyText must be a string").into());
     }
     let headers = HeaderSource::from_js(&headers.map_or(JsValue::UNDEFINED, Into::into));
-    // In the client build a `dyn Fn`, the same one the transport passes: one copy of the
-    // envelope check there (650 B gzip); the browser build has no other and inlines this one.
-    #[cfg(feature = "client")]
-    let header: &dyn Fn(&str) -> Option<String> = &|name| headers.get(name);
-    #[cfg(not(feature = "client"))]
-    let header = |name: &str| headers.get(name);
-    let envelope = json::parse_envelope_text(status, &body_text, header, "")?;
-    Ok(json::api_result_object(envelope, &JsValue::UNDEFINED))
+    let rate_limit = rate_limit_of(&headers);
+    json::envelope_result(status, &body_text, rate_limit.clone(), "", &JsValue::UNDEFINED).map_err(|err| {
+        let err = JsValue::from(err);
+        // A `CapxError`'s own property: setting it cannot fail.
+        let _ = js_sys::Reflect::set(&err, &"rateLimit".into(), &rate_limit);
+        err
+    })
 }
 
 /// `completed`, `rejected` and `failed`; `false` for any status this version does not know.

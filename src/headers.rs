@@ -1,14 +1,20 @@
-//! Header look-up over whatever a caller hands in: a Fetch `Headers`, a plain object
-//! (names matched case-insensitively), or nothing.
+//! Headers as a caller hands them in (`parseEnvelope`, `Webhook#verify`): a Fetch `Headers`,
+//! a plain object, or nothing, read through one interface (js/objects.js `headersOf`).
 
-use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/js/objects.js")]
 extern "C" {
+    /// What `headersOf` makes of a caller's headers: anything with a `Headers`' `get`.
+    pub type HeaderSource;
+    #[wasm_bindgen(js_name = headersOf)]
+    fn headers_of(value: &JsValue) -> HeaderSource;
     /// `headers.get(name)`, `None` also for a name `Headers` refuses.
     #[wasm_bindgen(js_name = headerOf)]
-    fn header_of(headers: &web_sys::Headers, name: &JsValue) -> Option<String>;
+    fn header_of(headers: &HeaderSource, name: &str) -> Option<String>;
+    /// The `X-RateLimit-*` headers as an `ApiResult`'s `rateLimit`, or null.
+    #[wasm_bindgen(js_name = rateLimitOf)]
+    pub fn rate_limit_of(headers: &HeaderSource) -> JsValue;
 }
 
 #[wasm_bindgen]
@@ -18,44 +24,13 @@ extern "C" {
     pub type HeadersLike;
 }
 
-pub enum HeaderSource {
-    Fetch(web_sys::Headers),
-    Plain(Vec<(String, String)>),
-}
-
 impl HeaderSource {
     pub fn from_js(value: &JsValue) -> Self {
-        if !value.is_object() {
-            return Self::Plain(Vec::new());
-        }
-        // Only an object with a `get` method can be a `Headers`: asked first, because the
-        // first touch of the `Headers` global makes Node load undici (about 15 ms), which a
-        // call given no headers or a plain object never needs.
-        if Reflect::get(value, &"get".into()).is_ok_and(|get| get.is_function()) {
-            if let Some(h) = value.dyn_ref::<web_sys::Headers>() {
-                return Self::Fetch(h.clone());
-            }
-        }
-        let pairs = Object::entries(value.unchecked_ref())
-            .iter()
-            .filter_map(|entry| {
-                let name = Reflect::get_u32(&entry, 0).ok()?.as_string()?;
-                let value = Reflect::get_u32(&entry, 1).ok()?;
-                let value = crate::json::scalar_text(&value)?;
-                Some((name.to_ascii_lowercase(), value))
-            })
-            .collect();
-        Self::Plain(pairs)
+        headers_of(value)
     }
 
     /// `name` is lowercase.
     pub fn get(&self, name: &str) -> Option<String> {
-        match self {
-            // By a name made a JavaScript string once (in the client build), through a `get`
-            // whose refusal is caught in JavaScript: wasm-bindgen's catching wrapper and the
-            // name's decoding cost more than the lookup (parseEnvelope in workerd).
-            Self::Fetch(h) => crate::json::with_key(name, |key| header_of(h, key)),
-            Self::Plain(pairs) => pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()),
-        }
+        header_of(self, name)
     }
 }

@@ -1,61 +1,33 @@
 //! The engine's own `JSON.parse` objects seen through the core's `JsonView`, and the few
 //! objects built on the way back to JavaScript.
 
-use crate::core::envelope::{parse_envelope, Envelope};
+use crate::core::envelope::parse_envelope;
 use crate::core::error::{ApiError, REDACTED};
 use crate::core::text::replace_all;
 use crate::core::json::JsonView;
 use crate::core::rate_limit::RateLimit;
+use crate::shape::Shaped;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/js/objects.js")]
 extern "C" {
     /// `obj[key]` of a plain object, `undefined` for anything else (arrays included).
-    fn field(obj: &JsValue, key: &JsValue) -> JsValue;
+    fn field(obj: &JsValue, key: &str) -> JsValue;
 
     /// `{ limit, remaining, reset }`.
     #[wasm_bindgen(js_name = rateLimit)]
     fn rate_limit(limit: f64, remaining: f64, reset: f64) -> JsValue;
 
-    /// `{ data, meta, rateLimit, status }`, and with a call's reply its headers, request id and
-    /// whether it was replayed, in one call across the boundary.
+    /// `{ data, meta, rateLimit, status }` of a parsed envelope, and with a call's reply its
+    /// headers, request id and whether it was replayed, in one call across the boundary.
     #[wasm_bindgen(js_name = apiResult)]
-    fn api_result(data: JsValue, meta: JsValue, rate_limit: JsValue, status: u16, reply: &JsValue) -> JsValue;
-}
-
-/// What every response is read by: the envelope's keys (`core::envelope`) and the rate-limit
-/// headers (`core::rate_limit`). Made JavaScript strings once, a lookup by one of them passes
-/// a reference instead of text for the glue to decode, ten times per response. The browser
-/// build (no `client` feature) reads few responses, and makes each key when it needs it:
-/// there the cache would cost 500 B of its 14.7 KB gzip.
-#[cfg(feature = "client")]
-const KEYS: [&str; 14] = [
-    "success", "data", "meta", "credits_used", "credits_remaining", "cursor", "has_more", "error", "code", "message", "docs",
-    "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset",
-];
-
-#[cfg(feature = "client")]
-thread_local! {
-    static JS_KEYS: Vec<JsValue> = KEYS.iter().map(|k| JsValue::from_str(k)).collect();
-}
-
-/// `f` of `name` as a JavaScript string: one of `KEYS` made once (lent, not cloned: a clone
-/// and its drop cost a slot in wasm-bindgen's table each), any other made now.
-pub fn with_key<R>(name: &str, f: impl FnOnce(&JsValue) -> R) -> R {
-    #[cfg(feature = "client")]
-    if let Some(i) = KEYS.iter().position(|k| *k == name) {
-        return JS_KEYS.with(|keys| match keys.get(i) {
-            Some(known) => f(known),
-            None => f(&JsValue::from_str(name)),
-        });
-    }
-    f(&JsValue::from_str(name))
+    fn api_result(root: &JsValue, rate_limit: &JsValue, status: u16, reply: &JsValue) -> JsValue;
 }
 
 impl JsonView for JsValue {
     fn field(&self, name: &str) -> Option<Self> {
-        Some(with_key(name, |key| field(self, key))).filter(|v| !v.is_undefined())
+        Some(field(self, name)).filter(|v| !v.is_undefined())
     }
     fn is_object(&self) -> bool {
         JsValue::is_object(self) && !Array::is_array(self)
@@ -86,14 +58,19 @@ pub fn parse_js_string(value: &JsValue) -> Option<JsValue> {
     value.is_string().then(|| crate::sys::json_parse(value).ok()).flatten()
 }
 
-/// The envelope of a body that is a JavaScript string (anything else is no JSON): parsed
-/// where it is, and copied into wasm only to describe a body that is not an envelope, with
-/// `secret` (when not empty) replaced first: the excerpt shown must not hold even part of it.
+/// The `ApiResult` of a response whose body is a JavaScript string (anything else is no
+/// JSON), or its error. The body is parsed where it is, and copied into wasm only to describe
+/// one that is not an envelope, with `secret` (when not empty) replaced first: the excerpt
+/// shown must not hold even part of it. `rate_limit`: js/objects.js `rateLimitOf` of the
+/// headers, which the result takes as it is (an error gets it where it gets the rest of what
+/// the response said: js/errors.js `withReply`, or `parseEnvelope`). `reply`: the call's (see
+/// `apiResult`), or `undefined`.
 #[inline(never)]
-pub fn parse_envelope_text(status: u16, body: &JsValue, header: impl Fn(&str) -> Option<String>, secret: &str) -> Result<Envelope<JsValue>, ApiError> {
-    let parsed = parse_js_string(body);
+pub fn envelope_result(status: u16, body: &JsValue, rate_limit: JsValue, secret: &str, reply: &JsValue) -> Result<JsValue, ApiError> {
+    let parsed = parse_js_string(body).map(Shaped::new);
     let text = if parsed.as_ref().is_some_and(JsonView::is_object) { String::new() } else { body.as_string().unwrap_or_default() };
-    parse_envelope(status, parsed, &replace_all(&text, secret, REDACTED), header)
+    let envelope = parse_envelope(status, parsed, &replace_all(&text, secret, REDACTED), None)?;
+    Ok(api_result(envelope.data.root(), &rate_limit, status, reply))
 }
 
 /// A string, finite number or boolean as JavaScript's `String()` writes it ("10", "1.5",
@@ -119,10 +96,4 @@ pub fn object(pairs: &[(&str, JsValue)]) -> JsValue {
 
 pub fn rate_limit_object(r: Option<RateLimit>) -> JsValue {
     r.map_or(JsValue::NULL, |r| rate_limit(r.limit as f64, r.remaining as f64, r.reset as f64))
-}
-
-/// The `ApiResult` JavaScript gets for a checked envelope; with the `Reply` of a call
-/// (`undefined` for `parseEnvelope`), its `ApiResponse`.
-pub fn api_result_object(envelope: Envelope<JsValue>, reply: &JsValue) -> JsValue {
-    api_result(envelope.data, envelope.meta, rate_limit_object(envelope.rate_limit), envelope.status, reply)
 }

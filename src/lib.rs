@@ -36,6 +36,8 @@ mod pagination;
 mod platform;
 #[cfg(all(target_arch = "wasm32", feature = "client"))]
 mod resources;
+#[cfg(target_arch = "wasm32")]
+mod shape;
 #[cfg(all(target_arch = "wasm32", feature = "client"))]
 mod stream;
 #[cfg(target_arch = "wasm32")]

@@ -4,8 +4,8 @@
 //! the throttle lets an attempt start. Every error it hands out has the key taken out.
 
 use crate::call::{Call, Reply};
-use crate::core::envelope::Envelope;
 use crate::core::error::ApiError;
+use crate::core::rate_limit::parse_whole_number;
 use crate::core::redirect::{is_redirect, redirect_refused};
 use crate::core::retry::{ms_until_reset, parse_retry_after, retry_delay_ms, ServerHint};
 use crate::core::secret::{wipe, Secret};
@@ -121,7 +121,7 @@ impl Engine {
     pub fn settle(&self, call: &Call, reply: &Reply) -> Result<JsValue, JsValue> {
         let t = &self.transport;
         match t.refuse_redirect(reply).and_then(|()| t.envelope(reply)) {
-            Ok(envelope) => Ok(json::api_result_object(envelope, reply)),
+            Ok(result) => Ok(result),
             Err(err) => t.retry(call, err, hint(reply)).map(|()| JsValue::UNDEFINED),
         }
     }
@@ -170,12 +170,10 @@ impl Transport {
         err.redacted(&self.api_key.read())
     }
 
-    /// The checked envelope of a reply; an excerpt of a body that is no JSON has the key
-    /// replaced before it is cut.
-    pub fn envelope(&self, reply: &Reply) -> Result<Envelope<JsValue>, ApiError> {
-        // As a `dyn Fn`, the same one `parseEnvelope` passes: one copy of the envelope check.
-        let header: &dyn Fn(&str) -> Option<String> = &|name| reply.get(name);
-        json::parse_envelope_text(reply.status(), &reply.text(), header, &self.api_key.read())
+    /// The `ApiResult` of a reply, or the error its envelope says; an excerpt of a body that
+    /// is no JSON has the key replaced before it is cut.
+    pub fn envelope(&self, reply: &Reply) -> Result<JsValue, ApiError> {
+        json::envelope_result(reply.status(), &reply.text(), reply.rate_limit(), &self.api_key.read(), reply)
     }
 
     /// A redirect is refused, never followed (see `core::redirect`): fetch is told not to
@@ -195,7 +193,7 @@ impl Transport {
 pub fn hint(reply: &Reply) -> ServerHint {
     let now = crate::sys::now();
     let reset_in_ms = (reply.status() == 429)
-        .then(|| reply.get("x-ratelimit-reset")?.trim().parse::<u64>().ok())
+        .then(|| parse_whole_number(&reply.get("x-ratelimit-reset")?))
         .flatten()
         .map(|reset| ms_until_reset(reset, now));
     ServerHint { retry_after_ms: reply.get("retry-after").and_then(|v| parse_retry_after(&v, now)), reset_in_ms }

@@ -20,14 +20,9 @@ pub struct Envelope<V> {
 }
 
 /// `parsed` is `None` when the body was not JSON at all; `body` is the raw text, used only
-/// to describe what arrived instead of an envelope.
-pub fn parse_envelope<V: JsonView>(
-    status: u16,
-    parsed: Option<V>,
-    body: &str,
-    header: impl Fn(&str) -> Option<String>,
-) -> Result<Envelope<V>, ApiError> {
-    let rate_limit = RateLimit::from_headers(&header);
+/// to describe what arrived instead of an envelope. `rate_limit`: what the response's
+/// headers said (`RateLimit::from_headers`), for the result or the error.
+pub fn parse_envelope<V: JsonView>(status: u16, parsed: Option<V>, body: &str, rate_limit: Option<RateLimit>) -> Result<Envelope<V>, ApiError> {
     let invalid = |what: &str| ApiError {
         code: code::INVALID_RESPONSE.to_owned(),
         message: ["HTTP ", &decimal(status.into()), ": expected a Capx JSON envelope, ", what].concat(),
@@ -68,7 +63,7 @@ pub fn parse_envelope<V: JsonView>(
 /// The checked `meta` of a success: the next page's cursor and `has_more`.
 pub fn page_meta<V: JsonView>(meta: &V) -> Result<(Option<String>, Option<bool>), String> {
     for key in ["credits_used", "credits_remaining"] {
-        if meta.field(key).and_then(|v| v.as_f64()).is_none() {
+        if !meta.field(key).is_some_and(|v| v.is_number()) {
             return Err(["meta.", key, " is missing or not a number"].concat());
         }
     }
@@ -101,12 +96,8 @@ mod tests {
     use super::*;
     use serde_json::{json, Value};
 
-    fn no_headers(_: &str) -> Option<String> {
-        None
-    }
-
     fn parse(status: u16, body: &str) -> Result<Envelope<Value>, ApiError> {
-        parse_envelope(status, serde_json::from_str(body).ok(), body, no_headers)
+        parse_envelope(status, serde_json::from_str(body).ok(), body, None)
     }
 
     fn invalid(status: u16, body: &str) -> ApiError {
@@ -147,7 +138,7 @@ mod tests {
             "x-ratelimit-reset" => Some("1716700000".to_owned()),
             _ => None,
         };
-        let err = parse_envelope(429, serde_json::from_str::<Value>(body).ok(), body, headers).unwrap_err();
+        let err = parse_envelope(429, serde_json::from_str::<Value>(body).ok(), body, RateLimit::from_headers(headers)).unwrap_err();
         assert_eq!(err.code, "rate_limit_exceeded");
         assert_eq!(err.message, "You have exceeded 60 requests per minute.");
         assert_eq!(err.docs.as_deref(), Some("https://capx.ai/docs/api#rate-limits"));

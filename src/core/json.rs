@@ -11,6 +11,10 @@ pub trait JsonView: Sized {
     fn as_bool(&self) -> Option<bool>;
     fn as_f64(&self) -> Option<f64>;
     fn as_string(&self) -> Option<String>;
+    /// Whether the value is a number, for a view that can tell without reading it.
+    fn is_number(&self) -> bool {
+        self.as_f64().is_some()
+    }
 }
 
 #[cfg(test)]

@@ -11,13 +11,18 @@ pub struct RateLimit {
 impl RateLimit {
     /// All three headers or nothing: a partial set is not something to plan on.
     pub fn from_headers(header: impl Fn(&str) -> Option<String>) -> Option<Self> {
-        let num = |name: &str| header(name)?.trim().parse::<u64>().ok();
+        let number = |name: &str| parse_whole_number(&header(name)?);
         Some(Self {
-            limit: num("x-ratelimit-limit")?,
-            remaining: num("x-ratelimit-remaining")?,
-            reset: num("x-ratelimit-reset")?,
+            limit: number("x-ratelimit-limit")?,
+            remaining: number("x-ratelimit-remaining")?,
+            reset: number("x-ratelimit-reset")?,
         })
     }
+}
+
+/// A header's value as a whole number: decimal digits, an optional `+`, whitespace around.
+pub fn parse_whole_number(value: &str) -> Option<u64> {
+    value.trim().parse().ok()
 }
 
 #[cfg(test)]
@@ -44,5 +49,11 @@ mod tests {
         assert_eq!(RateLimit::from_headers(headers(&h)), None);
         let h = [("X-RateLimit-Limit", "sixty"), ("X-RateLimit-Remaining", "1"), ("X-RateLimit-Reset", "1")];
         assert_eq!(RateLimit::from_headers(headers(&h)), None);
+    }
+
+    #[test]
+    fn a_whole_number_is_digits_with_an_optional_plus() {
+        assert_eq!([" 7 ", "+7"].map(parse_whole_number), [Some(7); 2]);
+        assert_eq!(["", "-7", "7.0", "1e3", "0x10", "seven"].map(parse_whole_number), [None; 6]);
     }
 }
