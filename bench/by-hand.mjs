@@ -21,7 +21,9 @@ export function envelopeByHand(status, text, headers) {
 }
 
 // A client whose `get(path)` sends capx's headers with a deadline through an
-// AbortController and returns `envelopeByHand` of the answer.
+// AbortController and returns `envelopeByHand` of the answer with what capx's results carry
+// besides (its ApiResponse): the headers, `X-Request-Id` and whether the server replayed a
+// stored answer.
 export function byHandClient({ apiKey, baseUrl, fetch = (...args) => globalThis.fetch(...args), timeoutMs = 60_000 }) {
   const headers = { Authorization: `Bearer ${apiKey}`, Accept: "application/json", "X-Capx-Client": "capx/0.1.0" };
   return {
@@ -30,7 +32,11 @@ export function byHandClient({ apiKey, baseUrl, fetch = (...args) => globalThis.
       const timer = setTimeout(() => controller.abort(), timeoutMs);
       try {
         const response = await fetch(`${baseUrl}${path}`, { method: "GET", headers, signal: controller.signal });
-        return envelopeByHand(response.status, await response.text(), response.headers);
+        const result = envelopeByHand(response.status, await response.text(), response.headers);
+        result.headers = response.headers;
+        result.requestId = response.headers.get("x-request-id");
+        result.idempotentReplayed = response.headers.get("idempotent-replayed") === "true";
+        return result;
       } finally {
         clearTimeout(timer);
       }

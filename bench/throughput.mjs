@@ -2,7 +2,8 @@
 // against what a user would write instead, `fetch` + `JSON.parse` with the same headers (the
 // target's baseline), and the same features written by hand over fetch (bench/by-hand.mjs: a
 // deadline through an AbortController, capx's headers, the envelope checked, the rate-limit
-// headers read, the same result object). Runs on Node, Deno and Bun:
+// headers read, the same result object: an ApiResponse, with `requestId` and
+// `idempotentReplayed`). Runs on Node, Deno and Bun:
 //   node bench/throughput.mjs | deno run -A bench/throughput.mjs | bun bench/throughput.mjs
 // On Node capx sends through node:http (js/node_http.js), so, to show where its figure comes
 // from, Node also measures capx given the global fetch and node:http itself (a keep-alive
