@@ -119,7 +119,7 @@ fuzz_target!(|input: &[u8]| {
 
     let parsed: Option<Value> = serde_json::from_str(&body).ok();
     let want = expected(status, parsed.as_ref());
-    let got = parse_envelope(status, parsed.clone().map(J), &body, RateLimit::from_headers(header));
+    let got = parse_envelope(status, parsed.clone().map(J), &body, rate_limit);
     match (&got, &want) {
         (Ok(env), Expected::Ok { data, meta, cursor, has_more }) => {
             assert_eq!(&env.data.0, data);
@@ -148,7 +148,7 @@ fuzz_target!(|input: &[u8]| {
 
     // Not JSON at all (JSON.parse threw): always invalid_response, and the message shows
     // at most a bounded excerpt of the body.
-    let e = parse_envelope::<J>(status, None, &body, header).expect_err("no JSON is never an envelope");
+    let e = parse_envelope::<J>(status, None, &body, rate_limit).expect_err("no JSON is never an envelope");
     assert_eq!((e.code.as_str(), e.status, e.rate_limit), (code::INVALID_RESPONSE, Some(status), rate_limit));
     assert!(e.message.chars().count() <= 130, "{}", e.message);
     if body.trim().is_empty() {
@@ -156,7 +156,7 @@ fuzz_target!(|input: &[u8]| {
     }
     // Any JSON that is not an object (array, string, number, null, bool) likewise.
     if let Some(v) = parsed.filter(|v| !v.is_object()) {
-        let e = parse_envelope(status, Some(J(v)), &body, header).expect_err("a non-object is never an envelope");
+        let e = parse_envelope(status, Some(J(v)), &body, rate_limit).expect_err("a non-object is never an envelope");
         assert_eq!((e.code.as_str(), e.status), (code::INVALID_RESPONSE, Some(status)));
     }
 });
