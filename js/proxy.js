@@ -137,3 +137,45 @@ export function response(status, headers, body) {
   const nullBody = status === 101 || status === 204 || status === 205 || status === 304;
   return new Response(nullBody ? null : body, { status, headers });
 }
+
+// The handler `createEdgeHandler` returns: each request's I/O (the `authorize` hook, the
+// caller's body, the upstream attempt over `transport`), every decision asked of `engine`
+// (src/edge.rs), which answers each refusal with the Response to send.
+export function edgeHandler(engine, transport, authorize) {
+  return async (request) => {
+    const relay = engine.plan(request);
+    if (relay instanceof Response) return relay;
+    try {
+      if (authorize !== undefined) {
+        let verdict;
+        try {
+          verdict = await authorize(request, relay.route);
+        } catch {
+          verdict = undefined;
+        }
+        const refused = engine.authorized(relay, verdict);
+        if (refused !== undefined) return refused;
+      }
+      let body;
+      if (relay.hasBody) {
+        const refused = engine.refusesLength(request);
+        if (refused !== undefined) return refused;
+        try {
+          body = await readBody(request, engine.maxBodyBytes, engine.bodyTimeoutMs);
+        } catch (kind) {
+          return engine.bodyFailed(kind);
+        }
+      }
+      let reply;
+      try {
+        reply = await transport.exchange(engine.call(relay, request, body), relay.streaming);
+      } catch (failure) {
+        return engine.failed(failure);
+      }
+      if (engine.readsText(relay, reply)) await reply.readText();
+      return engine.answer(relay, reply);
+    } finally {
+      relay.free();
+    }
+  };
+}

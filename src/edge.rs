@@ -1,29 +1,30 @@
 //! `createEdgeHandler`: the user's own edge function relays allow-listed routes to Capx with
-//! the server-held key, so a page never needs the key. What to relay is decided by
-//! `core::proxy`; this is the I/O around it. Bodies go through js/proxy.js and never enter
-//! wasm memory; the caller's credentials stay out of the upstream request, and the key stays
-//! out of every response.
+//! the server-held key, so a page never needs the key. JavaScript does the I/O of each
+//! request (js/proxy.js `edgeHandler`: the `authorize` hook, reading the body, the upstream
+//! attempt) and asks `EdgeEngine` here, synchronously, at each step: what to relay
+//! (`core::proxy`), whether the hook allowed it, what to send upstream and what to answer.
+//! Every refusal comes back as the Response to send. Bodies never enter wasm memory; the
+//! caller's credentials stay out of the upstream request, and the key stays out of every
+//! response.
 
 use crate::client::Capx;
 use crate::core::error::{code, ApiError};
 use crate::core::proxy::{
-    body_error, body_kind, check_content_length, for_the_page, relayable, upstream_idempotency_key, BodyKind, Incoming, Plan, Rules,
+    body_error, body_kind, check_content_length, for_the_page, relayable, upstream_idempotency_key, BodyKind, Incoming, Rules,
     DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, RELAYED_HEADERS,
 };
 use crate::core::redirect::redirect_refused;
 use crate::core::request::is_mutating;
 use crate::core::text::decimal;
-use crate::call::{CallOptions, Reply, MAX_TIMEOUT_MS};
+use crate::call::{Call, CallOptions, Reply, MAX_TIMEOUT_MS};
 use crate::error::Failure;
 use crate::json;
 use crate::options::Bag;
 use crate::transport::{content_type, Wire};
 use crate::types::EdgeHandlerOptions;
-use js_sys::{Function, Promise};
-use std::rc::Rc;
+use js_sys::Function;
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::Request;
 
 #[wasm_bindgen(module = "/js/proxy.js")]
@@ -46,22 +47,55 @@ extern "C" {
     #[wasm_bindgen(method)]
     fn events(this: &Redactor, body: &JsValue) -> JsValue;
 
-    /// A caller's request body as a `Uint8Array`, at most `max_bytes`, within `timeout_ms`;
-    /// rejects with `"too_large"`, `"timeout"` or `"unreadable"`.
-    #[wasm_bindgen(js_name = readBody)]
-    fn read_body(request: &Request, max_bytes: u32, timeout_ms: u32) -> Promise;
-
     /// `new Response(body, { status, headers })`, in one call across the boundary.
     fn response(status: u16, headers: &JsValue, body: &JsValue) -> JsValue;
+
+    /// The handler: `(request) => Promise<Response>`, each request relayed by asking `engine`.
+    #[wasm_bindgen(js_name = edgeHandler)]
+    fn edge_handler(engine: EdgeEngine, wire: &Wire, authorize: Option<Function>) -> JsValue;
 }
 
-struct Proxy {
-    wire: Wire,
+/// What js/proxy.js `edgeHandler` asks about each request.
+#[wasm_bindgen(skip_typescript)]
+pub struct EdgeEngine {
     rules: Rules,
     max_body_bytes: u32,
     body_timeout_ms: u32,
-    authorize: Option<Function>,
     redactor: Redactor,
+}
+
+/// One request on its way through the proxy: what `core::proxy` planned for it.
+#[wasm_bindgen(skip_typescript)]
+pub struct Relay {
+    method: &'static str,
+    /// The path and query to send to `baseUrl`.
+    target: String,
+    streaming: bool,
+    /// What the `authorize` hook is handed: `{ pattern, method, path, params }`.
+    route: JsValue,
+    /// Who `authorize` said the caller is, to keep their Idempotency-Keys apart.
+    namespace: Option<String>,
+}
+
+#[wasm_bindgen]
+impl Relay {
+    /// Whether Capx's answer is an event stream, to relay as it arrives.
+    #[wasm_bindgen(getter)]
+    pub fn streaming(&self) -> bool {
+        self.streaming
+    }
+
+    /// Whether the caller's body is read and relayed (not for GET and DELETE).
+    #[wasm_bindgen(getter, js_name = hasBody)]
+    pub fn has_body(&self) -> bool {
+        !matches!(self.method, "GET" | "DELETE")
+    }
+
+    /// What the `authorize` hook is handed.
+    #[wasm_bindgen(getter)]
+    pub fn route(&self) -> JsValue {
+        self.route.clone()
+    }
 }
 
 /// Returns `(request: Request) => Promise<Response>` for Workers, Vercel Edge, Deno, Bun
@@ -72,47 +106,115 @@ pub fn create_edge_handler(capx: &Capx, options: Option<Ts<EdgeHandlerOptions>>)
     let allow_origins = bag.string_list("allowOrigins")?.unwrap_or_default();
     let rules = Rules::new(&bag.string("prefix")?.unwrap_or_default(), bag.string_list("allow")?.as_deref(), allow_origins)?;
     let (transport, wire) = capx.connection();
-    let redactor = redactor(&transport.api_key.read());
-    let proxy = Rc::new(Proxy {
+    let engine = EdgeEngine {
         rules,
         max_body_bytes: bag.integer("maxBodyBytes", 0, u32::MAX)?.unwrap_or(DEFAULT_MAX_BODY_BYTES),
         body_timeout_ms: bag.integer("bodyTimeoutMs", 1, MAX_TIMEOUT_MS)?.unwrap_or(DEFAULT_BODY_TIMEOUT_MS),
-        authorize: bag.function("authorize")?,
-        redactor,
-        wire,
-    });
-    let handler = Closure::<dyn Fn(Request) -> Promise>::new(move |request: Request| {
-        let proxy = proxy.clone();
-        future_to_promise(async move { Ok(proxy.relay(&request).await.unwrap_or_else(|err| proxy.error_response(err))) })
-    });
-    Ok(handler.into_js_value())
+        redactor: redactor(&transport.api_key.read()),
+    };
+    Ok(edge_handler(engine, &wire, bag.function("authorize")?))
 }
 
-impl Proxy {
-    async fn relay(&self, request: &Request) -> Result<JsValue, ApiError> {
+#[wasm_bindgen]
+impl EdgeEngine {
+    /// What to relay for a caller's request (a `Relay`), or the Response refusing it.
+    pub fn plan(&self, request: &Request) -> JsValue {
         let header = |name: &str| request.headers().get(name).ok().flatten();
         let (method, url) = (request.method(), request.url());
         let (accept, origin) = (header("accept"), header("origin"));
-        let plan = self.rules.plan(&Incoming { method: &method, url: &url, accept: accept.as_deref(), origin: origin.as_deref() })?;
-        let namespace = self.authorize(request, &plan).await?;
-        let body = if matches!(plan.method, "GET" | "DELETE") {
-            None
-        } else {
-            check_content_length(header("content-length").as_deref(), self.max_body_bytes)?;
-            let read = JsFuture::from(read_body(request, self.max_body_bytes, self.body_timeout_ms)).await;
-            Some(read.map_err(|kind| body_error(&kind.as_string().unwrap_or_default(), self.max_body_bytes, self.body_timeout_ms))?)
+        let plan = self.rules.plan(&Incoming { method: &method, url: &url, accept: accept.as_deref(), origin: origin.as_deref() });
+        let plan = match plan {
+            Ok(plan) => plan,
+            Err(err) => return self.error_response(err),
         };
-        // A mutating call without the caller's key gets a fresh one from `call_with`, as any call.
-        let idempotency_key =
-            is_mutating(plan.method).then(|| upstream_idempotency_key(header("idempotency-key").as_deref(), namespace.as_deref())).flatten();
+        let params: Vec<(&str, JsValue)> = plan.params.iter().map(|(k, v)| (*k, (*v).into())).collect();
+        let route = json::object(&[
+            ("pattern", plan.route.pattern.as_str().into()),
+            ("method", plan.method.into()),
+            ("path", plan.path.as_str().into()),
+            ("params", json::object(&params)),
+        ]);
+        let target = [plan.path.as_str(), &plan.query].concat();
+        Relay { method: plan.method, target, streaming: plan.streaming, route, namespace: None }.into()
+    }
+
+    /// What the `authorize` hook resolved to (`undefined` when it threw or rejected): `true`
+    /// lets the request through, a non-empty string too, as the caller's namespace; anything
+    /// else is refused with 403 (returned).
+    pub fn authorized(&self, relay: &mut Relay, verdict: &JsValue) -> Option<JsValue> {
+        if verdict.as_bool() == Some(true) {
+            return None;
+        }
+        match verdict.as_string().filter(|s| !s.is_empty()) {
+            Some(namespace) => {
+                relay.namespace = Some(namespace);
+                None
+            }
+            None => Some(self.error_response(ApiError::new("forbidden", "this request is not authorized").with_status(403))),
+        }
+    }
+
+    /// The Response refusing a body whose declared `Content-Length` is over the limit, before
+    /// a byte of it is read; `undefined` to read it.
+    #[wasm_bindgen(js_name = refusesLength)]
+    pub fn refuses_length(&self, request: &Request) -> Option<JsValue> {
+        let length = request.headers().get("content-length").ok().flatten();
+        check_content_length(length.as_deref(), self.max_body_bytes).err().map(|err| self.error_response(err))
+    }
+
+    /// The largest body `readBody` takes.
+    #[wasm_bindgen(getter, js_name = maxBodyBytes)]
+    pub fn max_body_bytes(&self) -> u32 {
+        self.max_body_bytes
+    }
+
+    /// How long `readBody` waits for the whole body.
+    #[wasm_bindgen(getter, js_name = bodyTimeoutMs)]
+    pub fn body_timeout_ms(&self) -> u32 {
+        self.body_timeout_ms
+    }
+
+    /// The Response for a body `readBody` refused (`"too_large"`, `"timeout"` or `"unreadable"`).
+    #[wasm_bindgen(js_name = bodyFailed)]
+    pub fn body_failed(&self, kind: &JsValue) -> JsValue {
+        self.error_response(body_error(&kind.as_string().unwrap_or_default(), self.max_body_bytes, self.body_timeout_ms))
+    }
+
+    /// The upstream call: the caller's body, `Last-Event-ID` and (for a mutating call, made
+    /// the caller's own) `Idempotency-Key`, and its signal; a mutating call without a key
+    /// gets a fresh one from `call_with`, as any call.
+    pub fn call(&self, relay: &Relay, request: &Request, body: Option<js_sys::Uint8Array>) -> Call {
+        let header = |name: &str| request.headers().get(name).ok().flatten();
+        let idempotency_key = is_mutating(relay.method)
+            .then(|| upstream_idempotency_key(header("idempotency-key").as_deref(), relay.namespace.as_deref()))
+            .flatten();
         let options = CallOptions { idempotency_key, signal: Some(request.signal()), ..CallOptions::default() };
         let last_event_id = header("last-event-id");
-        let target = [plan.path.as_str(), &plan.query].concat();
-        let call = options.call_with(plan.method, &target, body.as_ref(), last_event_id.as_deref().map(|id| ("Last-Event-ID", id)));
-        let reply: Reply = JsFuture::from(self.wire.exchange(&call, plan.streaming))
-            .await
-            .map_err(|failure| ApiError::from(failure.unchecked_ref::<Failure>()))?
-            .unchecked_into();
+        let body: Option<JsValue> = body.map(Into::into);
+        options.call_with(relay.method, &relay.target, body.as_ref(), last_event_id.as_deref().map(|id| ("Last-Event-ID", id)))
+    }
+
+    /// The Response for an upstream attempt that got no reply.
+    pub fn failed(&self, failure: &Failure) -> JsValue {
+        self.error_response(failure.into())
+    }
+
+    /// Whether a stream request's answer is JSON (an error envelope), whose text is read
+    /// before `answer`.
+    #[wasm_bindgen(js_name = readsText)]
+    pub fn reads_text(&self, relay: &Relay, reply: &Reply) -> bool {
+        relay.streaming && body_kind(&content_type(reply)) == Ok(BodyKind::Json)
+    }
+
+    /// What the caller gets for Capx's reply: its body re-written without the key, with
+    /// the headers a page may see, or the Response saying why it cannot be relayed.
+    pub fn answer(&self, relay: &Relay, reply: &Reply) -> JsValue {
+        self.relayed(relay, reply).unwrap_or_else(|err| self.error_response(err))
+    }
+}
+
+impl EdgeEngine {
+    fn relayed(&self, relay: &Relay, reply: &Reply) -> Result<JsValue, ApiError> {
         let status = reply.status();
         let kind = if (300..=399).contains(&status) {
             Err(redirect_refused(reply.get("location").as_deref()).with_status(502))
@@ -121,17 +223,14 @@ impl Proxy {
             let status = decimal(i64::from(status));
             Err(ApiError::new(code::INVALID_RESPONSE, ["Capx answered with HTTP status ", &status, ", which cannot be relayed"].concat()).with_status(502))
         } else {
-            body_kind(&content_type(&reply))
+            body_kind(&content_type(reply))
         };
         let body = match kind {
             // An event stream, also one answering with an error status, is re-written event
             // by event as it arrives: no buffering. Only a stream request gets one.
-            Ok(BodyKind::EventStream) if plan.streaming => Some((self.redactor.events(&reply.body()), "text/event-stream")).filter(|(b, _)| !b.is_null()),
+            Ok(BodyKind::EventStream) if relay.streaming => Some((self.redactor.events(&reply.body()), "text/event-stream")).filter(|(b, _)| !b.is_null()),
+            // A stream request answered with JSON (an error envelope) had its text read first.
             Ok(BodyKind::Json) => {
-                // Asked for a stream, answered with JSON (an error envelope): read it.
-                if plan.streaming {
-                    let _ = JsFuture::from(reply.read_text()).await;
-                }
                 let json = self.redactor.json(&reply.text());
                 (!json.is_undefined()).then_some((json, "application/json"))
             }
@@ -148,28 +247,6 @@ impl Proxy {
             }
         }
         Ok(response(status, &json::object(&headers), &body))
-    }
-
-    /// Runs the `authorize` hook: `Ok(None)` on `true`, `Ok(Some(caller))` on a string, and
-    /// 403 on anything else, a throw or a rejection.
-    async fn authorize(&self, request: &Request, plan: &Plan<'_>) -> Result<Option<String>, ApiError> {
-        let Some(hook) = &self.authorize else { return Ok(None) };
-        let params: Vec<(&str, JsValue)> = plan.params.iter().map(|(k, v)| (*k, (*v).into())).collect();
-        let route = json::object(&[
-            ("pattern", plan.route.pattern.as_str().into()),
-            ("method", plan.method.into()),
-            ("path", plan.path.as_str().into()),
-            ("params", json::object(&params)),
-        ]);
-        let verdict = match hook.call2(&JsValue::UNDEFINED, request, &route) {
-            Ok(result) => JsFuture::from(Promise::resolve(&result)).await.ok(),
-            Err(_) => None,
-        };
-        match verdict {
-            Some(v) if v.as_bool() == Some(true) => Ok(None),
-            Some(v) if v.as_string().is_some_and(|s| !s.is_empty()) => Ok(v.as_string()),
-            _ => Err(ApiError::new("forbidden", "this request is not authorized").with_status(403)),
-        }
     }
 
     /// Errors leave the proxy as the API's own envelope, so the page handles one format.
