@@ -22,8 +22,8 @@ pub fn parse_envelope_js(
     if !body_text.is_string() {
         return Err(ApiError::invalid_config("bodyText must be a string").into());
     }
-    let headers = HeaderSource::from_js(&headers.map_or(JsValue::UNDEFINED, Into::into));
-    let rate_limit = rate_limit_of(&headers);
+    // No headers, no rate limit: a first call given none runs no JavaScript for them.
+    let rate_limit = headers.map_or(JsValue::NULL, |headers| rate_limit_of(&HeaderSource::from_js(&headers.into())));
     json::envelope_result(status, &body_text, rate_limit.clone(), "", &JsValue::UNDEFINED).map_err(|err| {
         let err = JsValue::from(err);
         // A `CapxError`'s own property: setting it cannot fail.
