@@ -2,7 +2,7 @@
 // prepared (src/call.rs) and the `Reply` an attempt got. Plain classes with named fields,
 // so that neither side reads a position in an array.
 
-import { headerOf, rateLimitOf } from "./objects.js";
+import { headerOf } from "./objects.js";
 
 // One request: what to send, and the state of its retries. Made by Rust (`new Call` with
 // the setters for what a call has beyond method, target and body), read here.
@@ -46,10 +46,6 @@ export class Reply {
 
   header(name) {
     return headerOf(this.headers, name);
-  }
-
-  rateLimit() {
-    return rateLimitOf(this.headers);
   }
 
   // The body of a stream request answered otherwise, as `text()` gives it; null when it

@@ -17,8 +17,8 @@ export class CapxError extends Error {
 }
 
 // What Rust makes a CapxError from (src/error.rs), in one call.
-export function capxError(code, message, status, docs, rateLimit, retryable) {
-  return new CapxError(code, message, { status, docs, rateLimit, retryable });
+export function capxError(code, message, status, docs, retryable) {
+  return new CapxError(code, message, { status, docs, retryable });
 }
 
 // Anything that looks like a Capx secret key, in text a server wrote (and could have

@@ -9,10 +9,6 @@ export function field(obj, key) {
   return isObject(obj) ? obj[key] : undefined;
 }
 
-export function rateLimit(limit, remaining, reset) {
-  return { limit, remaining, reset };
-}
-
 // `headers.get(name)`, null also for a name `Headers` refuses (or a `get` that throws).
 export function headerOf(headers, name) {
   try {
@@ -77,10 +73,11 @@ export function envelopeShape(root) {
 }
 
 // A call's result: the envelope's `data` and `meta`, and what the response said besides: its
-// headers, `X-Request-Id` and whether the server replayed a stored answer to the
-// Idempotency-Key.
-export function apiResult(root, rateLimit, status, reply) {
+// rate limit (from `headers`, when there are any), and with the call's `reply` its headers,
+// `X-Request-Id` and whether the server replayed a stored answer to the Idempotency-Key.
+export function apiResult(root, headers, status, reply) {
   const { data, meta } = root;
+  const rateLimit = headers === undefined ? null : rateLimitOf(headers);
   if (reply === undefined) return { data, meta, rateLimit, status };
   const requestId = reply.header("x-request-id");
   const idempotentReplayed = reply.header("idempotent-replayed") === "true";

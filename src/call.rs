@@ -2,6 +2,7 @@
 //! a method's arguments, and the `Reply` an attempt brings back.
 
 use crate::core::error::ApiError;
+use crate::headers::HeaderSource;
 use crate::core::request::{check_header, is_idempotency_key, is_mutating, query_string, uuid_v4};
 use crate::options::Bag;
 use wasm_bindgen::prelude::*;
@@ -50,9 +51,9 @@ extern "C" {
     /// A response header, `None` also for a name `Headers` refuses.
     #[wasm_bindgen(method, js_name = header)]
     pub fn get(this: &Reply, name: &str) -> Option<String>;
-    /// The `X-RateLimit-*` headers as an `ApiResult`'s `rateLimit`, or null.
-    #[wasm_bindgen(method, js_name = rateLimit)]
-    pub fn rate_limit(this: &Reply) -> JsValue;
+    /// The response's headers.
+    #[wasm_bindgen(method, getter)]
+    pub fn headers(this: &Reply) -> HeaderSource;
     /// Reads a stream request's body into `text`.
     #[wasm_bindgen(method, js_name = readText)]
     pub fn read_text(this: &Reply) -> js_sys::Promise;

@@ -10,7 +10,7 @@
 use crate::client::Capx;
 use crate::core::error::{code, ApiError};
 use crate::core::proxy::{
-    body_error, body_kind, check_content_length, for_the_page, relayable, upstream_idempotency_key, BodyKind, Incoming, Rules,
+    body_error, body_kind, check_content_length, for_the_page, relayable, upstream_idempotency_key, BodyKind, Incoming, Plan, Rules,
     DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, RELAYED_HEADERS,
 };
 use crate::core::redirect::redirect_refused;
@@ -59,6 +59,8 @@ extern "C" {
 #[wasm_bindgen(skip_typescript)]
 pub struct EdgeEngine {
     rules: Rules,
+    /// Whether there is an `authorize` hook, which gets each request's route.
+    authorizes: bool,
     max_body_bytes: u32,
     body_timeout_ms: u32,
     redactor: Redactor,
@@ -71,7 +73,8 @@ pub struct Relay {
     /// The path and query to send to `baseUrl`.
     target: String,
     streaming: bool,
-    /// What the `authorize` hook is handed: `{ pattern, method, path, params }`.
+    /// What the `authorize` hook is handed, `{ pattern, method, path, params }`; `undefined`
+    /// without one.
     route: JsValue,
     /// Who `authorize` said the caller is, to keep their Idempotency-Keys apart.
     namespace: Option<String>,
@@ -106,13 +109,15 @@ pub fn create_edge_handler(capx: &Capx, options: Option<Ts<EdgeHandlerOptions>>)
     let allow_origins = bag.string_list("allowOrigins")?.unwrap_or_default();
     let rules = Rules::new(&bag.string("prefix")?.unwrap_or_default(), bag.string_list("allow")?.as_deref(), allow_origins)?;
     let (transport, wire) = capx.connection();
+    let authorize = bag.function("authorize")?;
     let engine = EdgeEngine {
         rules,
+        authorizes: authorize.is_some(),
         max_body_bytes: bag.integer("maxBodyBytes", 0, u32::MAX)?.unwrap_or(DEFAULT_MAX_BODY_BYTES),
         body_timeout_ms: bag.integer("bodyTimeoutMs", 1, MAX_TIMEOUT_MS)?.unwrap_or(DEFAULT_BODY_TIMEOUT_MS),
         redactor: redactor(&transport.api_key.read()),
     };
-    Ok(edge_handler(engine, &wire, bag.function("authorize")?))
+    Ok(edge_handler(engine, &wire, authorize))
 }
 
 #[wasm_bindgen]
@@ -127,13 +132,7 @@ impl EdgeEngine {
             Ok(plan) => plan,
             Err(err) => return self.error_response(err),
         };
-        let params: Vec<(&str, JsValue)> = plan.params.iter().map(|(k, v)| (*k, (*v).into())).collect();
-        let route = json::object(&[
-            ("pattern", plan.route.pattern.as_str().into()),
-            ("method", plan.method.into()),
-            ("path", plan.path.as_str().into()),
-            ("params", json::object(&params)),
-        ]);
+        let route = if self.authorizes { hook_route(&plan) } else { JsValue::UNDEFINED };
         let target = [plan.path.as_str(), &plan.query].concat();
         Relay { method: plan.method, target, streaming: plan.streaming, route, namespace: None }.into()
     }
@@ -211,6 +210,18 @@ impl EdgeEngine {
     pub fn answer(&self, relay: &Relay, reply: &Reply) -> JsValue {
         self.relayed(relay, reply).unwrap_or_else(|err| self.error_response(err))
     }
+}
+
+/// What the `authorize` hook is handed about a request: the allow-list entry that let it
+/// through, and its `:param` values.
+fn hook_route(plan: &Plan) -> JsValue {
+    let params: Vec<(&str, JsValue)> = plan.params.iter().map(|(k, v)| (*k, (*v).into())).collect();
+    json::object(&[
+        ("pattern", plan.route.pattern.as_str().into()),
+        ("method", plan.method.into()),
+        ("path", plan.path.as_str().into()),
+        ("params", json::object(&params)),
+    ])
 }
 
 impl EdgeEngine {

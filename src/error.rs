@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     /// A `CapxError`, made in one call.
     #[wasm_bindgen(js_name = capxError)]
-    fn capx_error(code: &str, message: &str, status: Option<u16>, docs: Option<String>, rate_limit: JsValue, retryable: bool) -> JsValue;
+    fn capx_error(code: &str, message: &str, status: Option<u16>, docs: Option<String>, retryable: bool) -> JsValue;
 
     /// Why an attempt got no response to judge.
     pub type Failure;
@@ -21,9 +21,11 @@ extern "C" {
 
 impl From<ApiError> for JsValue {
     fn from(err: ApiError) -> Self {
-        let rate_limit = crate::json::rate_limit_object(err.rate_limit);
+        // The rate limit is not taken from `err`: an error's comes from the response that
+        // carried it, read in JavaScript with the rest (js/errors.js `withReply`, and
+        // `parseEnvelope`), and no `ApiError` made here holds one.
         let retryable = err.retryable();
-        capx_error(&err.code, &err.message, err.status, err.docs, rate_limit, retryable)
+        capx_error(&err.code, &err.message, err.status, err.docs, retryable)
     }
 }
 

@@ -23,11 +23,13 @@ pub fn parse_envelope_js(
         return Err(ApiError::invalid_config("bodyText must be a string").into());
     }
     // No headers, no rate limit: a first call given none runs no JavaScript for them.
-    let rate_limit = headers.map_or(JsValue::NULL, |headers| rate_limit_of(&HeaderSource::from_js(&headers.into())));
-    json::envelope_result(status, &body_text, rate_limit.clone(), "", &JsValue::UNDEFINED).map_err(|err| {
+    let headers = headers.map(|headers| HeaderSource::from_js(&headers.into()));
+    json::envelope_result(status, &body_text, headers.as_ref(), "", &JsValue::UNDEFINED).map_err(|err| {
         let err = JsValue::from(err);
-        // A `CapxError`'s own property: setting it cannot fail.
-        let _ = js_sys::Reflect::set(&err, &"rateLimit".into(), &rate_limit);
+        if let Some(headers) = &headers {
+            // A `CapxError`'s own property: setting it cannot fail.
+            let _ = js_sys::Reflect::set(&err, &"rateLimit".into(), &rate_limit_of(headers));
+        }
         err
     })
 }

@@ -5,7 +5,7 @@ use crate::core::envelope::parse_envelope;
 use crate::core::error::{ApiError, REDACTED};
 use crate::core::text::replace_all;
 use crate::core::json::JsonView;
-use crate::core::rate_limit::RateLimit;
+use crate::headers::HeaderSource;
 use crate::shape::Shaped;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
@@ -15,14 +15,11 @@ extern "C" {
     /// `obj[key]` of a plain object, `undefined` for anything else (arrays included).
     fn field(obj: &JsValue, key: &str) -> JsValue;
 
-    /// `{ limit, remaining, reset }`.
-    #[wasm_bindgen(js_name = rateLimit)]
-    fn rate_limit(limit: f64, remaining: f64, reset: f64) -> JsValue;
-
-    /// `{ data, meta, rateLimit, status }` of a parsed envelope, and with a call's reply its
-    /// headers, request id and whether it was replayed, in one call across the boundary.
+    /// `{ data, meta, rateLimit, status }` of a parsed envelope (the rate limit read from
+    /// `headers`), and with a call's reply its headers, request id and whether it was
+    /// replayed, in one call across the boundary.
     #[wasm_bindgen(js_name = apiResult)]
-    fn api_result(root: &JsValue, rate_limit: &JsValue, status: u16, reply: &JsValue) -> JsValue;
+    fn api_result(root: &JsValue, headers: Option<&HeaderSource>, status: u16, reply: &JsValue) -> JsValue;
 }
 
 impl JsonView for JsValue {
@@ -61,16 +58,15 @@ pub fn parse_js_string(value: &JsValue) -> Option<JsValue> {
 /// The `ApiResult` of a response whose body is a JavaScript string (anything else is no
 /// JSON), or its error. The body is parsed where it is, and copied into wasm only to describe
 /// one that is not an envelope, with `secret` (when not empty) replaced first: the excerpt
-/// shown must not hold even part of it. `rate_limit`: js/objects.js `rateLimitOf` of the
-/// headers, which the result takes as it is (an error gets it where it gets the rest of what
-/// the response said: js/errors.js `withReply`, or `parseEnvelope`). `reply`: the call's (see
-/// `apiResult`), or `undefined`.
+/// shown must not hold even part of it. `headers`: the response's, whose rate limit a result
+/// carries (an error gets it where it gets the rest of what the response said: js/errors.js
+/// `withReply`, or `parseEnvelope`). `reply`: the call's (see `apiResult`), or `undefined`.
 #[inline(never)]
-pub fn envelope_result(status: u16, body: &JsValue, rate_limit: JsValue, secret: &str, reply: &JsValue) -> Result<JsValue, ApiError> {
+pub fn envelope_result(status: u16, body: &JsValue, headers: Option<&HeaderSource>, secret: &str, reply: &JsValue) -> Result<JsValue, ApiError> {
     let parsed = parse_js_string(body).map(Shaped::new);
     let text = if parsed.as_ref().is_some_and(JsonView::is_object) { String::new() } else { body.as_string().unwrap_or_default() };
     let envelope = parse_envelope(status, parsed, &replace_all(&text, secret, REDACTED), None)?;
-    Ok(api_result(envelope.data.root(), &rate_limit, status, reply))
+    Ok(api_result(envelope.data.root(), headers, status, reply))
 }
 
 /// A string, finite number or boolean as JavaScript's `String()` writes it ("10", "1.5",
@@ -92,8 +88,4 @@ pub fn object(pairs: &[(&str, JsValue)]) -> JsValue {
         let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(key), value);
     }
     obj.into()
-}
-
-pub fn rate_limit_object(r: Option<RateLimit>) -> JsValue {
-    r.map_or(JsValue::NULL, |r| rate_limit(r.limit as f64, r.remaining as f64, r.reset as f64))
 }

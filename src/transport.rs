@@ -173,7 +173,7 @@ impl Transport {
     /// The `ApiResult` of a reply, or the error its envelope says; an excerpt of a body that
     /// is no JSON has the key replaced before it is cut.
     pub fn envelope(&self, reply: &Reply) -> Result<JsValue, ApiError> {
-        json::envelope_result(reply.status(), &reply.text(), reply.rate_limit(), &self.api_key.read(), reply)
+        json::envelope_result(reply.status(), &reply.text(), Some(&reply.headers()), &self.api_key.read(), reply)
     }
 
     /// A redirect is refused, never followed (see `core::redirect`): fetch is told not to
